@@ -1,0 +1,1 @@
+"""ThiĐua: emulation movements and commendation, end to end."""

@@ -1,0 +1,19 @@
+from thidua.core import scoping
+from thidua.core.roles import AUDIT_ROLES, GRANT_ROLES, MANAGE_ROLES, READ_ROLES
+
+
+def navigation(request):
+    """What the menu shows: only the entries the user's roles open."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    roles = scoping.roles_of(user)
+    return {
+        "nav": {
+            "directory": bool(roles & READ_ROLES),
+            "manage": bool(roles & MANAGE_ROLES),
+            "grant": bool(roles & GRANT_ROLES),
+            "audit": bool(roles & AUDIT_ROLES),
+            "admin_site": user.is_staff,
+        }
+    }

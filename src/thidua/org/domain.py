@@ -1,0 +1,83 @@
+"""Write operations on the organisation: each takes the acting user."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from thidua.core import scoping
+from thidua.core.roles import GRANT_ROLES, MANAGE_ROLES, Role
+from thidua.org.models import Person, RoleAssignment, Unit
+
+
+def _require(user, unit: Unit, roles, message: str) -> None:
+    if not scoping.covers(user, unit.path, roles):
+        raise PermissionDenied(message)
+
+
+@transaction.atomic
+def create_unit(user, *, parent: Unit | None, **fields) -> Unit:
+    """Add a unit under ``parent`` (a root only for superusers)."""
+    if parent is None:
+        if not user.is_superuser:
+            raise PermissionDenied("Chỉ quản trị toàn hệ thống mới tạo được đơn vị gốc.")
+        return Unit.add_root(**fields)
+    _require(user, parent, MANAGE_ROLES, "Bạn không có quyền thêm đơn vị vào đơn vị này.")
+    parent.refresh_from_db()
+    return parent.add_child(**fields)
+
+
+@transaction.atomic
+def merge_units(user, source: Unit, target: Unit, on: date) -> Unit:
+    """Merge ``source`` into ``target`` (the 2025 reorganisation).
+
+    Active people and active sub-units move to ``target``; ``source`` stays in
+    the tree, inactive and pointing at its successor, so everything recorded
+    against it keeps its history.
+    """
+    for unit in (source, target):
+        _require(user, unit, MANAGE_ROLES, "Bạn không có quyền sáp nhập các đơn vị này.")
+    if source.pk == target.pk or target.path.startswith(source.path):
+        raise ValidationError("Không thể sáp nhập một đơn vị vào chính nó hoặc đơn vị cấp dưới của nó.")
+    if not source.is_active or not target.is_active:
+        raise ValidationError("Chỉ sáp nhập được các đơn vị đang hoạt động.")
+    Person.objects.filter(unit=source, status="dang_cong_tac").update(unit=target)
+    for child in list(source.get_children().filter(is_active=True)):
+        child.move(Unit.objects.get(pk=target.pk), "last-child")
+    source = Unit.objects.get(pk=source.pk)
+    source.is_active = False
+    source.merged_into = target
+    source.merged_on = on
+    source.save()
+    return source
+
+
+def grant_role(user, *, grantee, role: str, unit: Unit) -> RoleAssignment:
+    """Give ``grantee`` ``role`` on ``unit``; admins grant only inside their subtree."""
+    _require(user, unit, GRANT_ROLES, "Bạn chỉ phân quyền được trong phạm vi đơn vị mình quản trị.")
+    if role not in Role.values:
+        raise ValidationError("Vai trò không hợp lệ.")
+    assignment, created = RoleAssignment.objects.get_or_create(
+        user=grantee, role=role, unit=unit, defaults={"granted_by": user}
+    )
+    if not created:
+        raise ValidationError(
+            f"Tài khoản {grantee.get_username()} đã có vai trò “{assignment.get_role_display()}” "
+            f"tại {unit.name}."
+        )
+    scoping.forget_roles(grantee)
+    return assignment
+
+
+def revoke_role(user, assignment: RoleAssignment) -> None:
+    _require(user, assignment.unit, GRANT_ROLES, "Bạn không có quyền thu hồi vai trò này.")
+    if assignment.user_id == user.pk and assignment.role == Role.ADMIN:
+        still_admin = RoleAssignment.objects.filter(user=user, role=Role.ADMIN).exclude(
+            pk=assignment.pk
+        )
+        if not any(assignment.unit.path.startswith(a.unit.path) for a in still_admin.select_related("unit")):
+            raise ValidationError("Bạn không thể tự thu hồi quyền quản trị của chính mình.")
+    assignment.delete()
+    scoping.forget_roles(assignment.user)

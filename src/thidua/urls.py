@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from thidua.api.api import api
+from thidua.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True),
+         name="login"),
+    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("doi-mat-khau/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("doi-mat-khau/xong/", auth_views.PasswordChangeDoneView.as_view(),
+         name="password_change_done"),
+    path("nhat-ky/<str:app_label>/<str:model_name>/<int:pk>/", core_views.audit_trail,
+         name="audit_trail"),
+    path("", include("thidua.org.urls")),
+    path("api/v1/", api.urls),
+    path("quan-tri/", admin.site.urls),
+]
+
+handler404 = "thidua.core.views.not_found"
+handler403 = "thidua.core.views.forbidden"
