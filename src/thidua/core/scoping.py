@@ -108,6 +108,16 @@ def scope(queryset: QuerySet | type[Model], user, roles: Iterable[str] = READ_RO
     return queryset.filter(path_filter(paths, field))
 
 
+def scope_or_own(queryset, user, roles: Iterable[str] = READ_ROLES, *, owner_field: str) -> QuerySet:
+    """Like :func:`scope`, plus the records that belong to ``user`` himself
+    (``owner_field`` names the user link), e.g. a staff member's own person page."""
+    if not isinstance(queryset, QuerySet):
+        queryset = queryset._default_manager.all()
+    if user is None or not user.is_authenticated:
+        return queryset.none()
+    return scope(queryset, user, roles) | queryset.filter(**{owner_field: user.pk})
+
+
 def covers(user, path: str, roles: Iterable[str] = READ_ROLES) -> bool:
     """Whether ``roles`` give ``user`` the unit with materialised path ``path``."""
     paths = covered_paths(user, roles)

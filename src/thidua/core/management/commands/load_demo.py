@@ -1,0 +1,27 @@
+"""`thidua load-demo`: the demo ward with one login per role (idempotent)."""
+
+from importlib import import_module
+
+from django.core.management.base import BaseCommand
+
+#: Each app that owns demo records adds its loader here, in dependency order.
+DEMO_STEPS = ["thidua.org.demo"]
+
+
+class Command(BaseCommand):
+    help = "Nạp dữ liệu mẫu (phường Bắc Kạn, Thái Nguyên); chạy lại không tạo trùng."
+
+    def handle(self, *args, **options):
+        for step in DEMO_STEPS:
+            module = import_module(step)
+            if not module.load(self.stdout):
+                self.stdout.write(f"Dữ liệu mẫu ({step}) đã có sẵn, dùng lại.")
+        self.print_logins()
+
+    def print_logins(self):
+        from thidua.org.demo import DEMO_LOGINS, demo_password
+
+        self.stdout.write("")
+        self.stdout.write("Tài khoản dùng thử (mật khẩu chung: %s):" % demo_password())
+        for username, role, scope, (name, *_rest) in DEMO_LOGINS:
+            self.stdout.write(f"  {username:<14} {role.label:<30} {name}")
