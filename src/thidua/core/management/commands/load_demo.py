@@ -22,6 +22,6 @@ class Command(BaseCommand):
         from thidua.org.demo import DEMO_LOGINS, demo_password
 
         self.stdout.write("")
-        self.stdout.write("Tài khoản dùng thử (mật khẩu chung: %s):" % demo_password())
-        for username, role, scope, (name, *_rest) in DEMO_LOGINS:
+        self.stdout.write(f"Tài khoản dùng thử (mật khẩu chung: {demo_password()}):")
+        for username, role, _scope, (name, *_rest) in DEMO_LOGINS:
             self.stdout.write(f"  {username:<14} {role.label:<30} {name}")
