@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pytest
 from django.contrib.auth import get_user_model
 
+from thidua.org.defaults import ensure_unit_kinds
 from thidua.org.models import Person, RoleAssignment, Unit, UnitKind
 
 
@@ -28,6 +29,8 @@ class Tree:
 
 @pytest.fixture
 def kinds(db):
+    # Transactional tests flush the tables, data migrations included.
+    ensure_unit_kinds()
     return {k.code: k for k in UnitKind.objects.all()}
 
 
@@ -37,9 +40,8 @@ def make_unit(kinds):
         fields = {"name": name, "code": code or name.upper().replace(" ", "-")[:40],
                   "kind": kinds[kind], "sector": kinds[kind].sector, **extra}
         if parent is None:
-            return Unit.add_root(**fields)
-        parent.refresh_from_db()
-        return parent.add_child(**fields)
+            return Unit.objects.add_root(instance=Unit(**fields))
+        return Unit.objects.add_child(parent, instance=Unit(**fields))
 
     return make
 

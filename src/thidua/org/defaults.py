@@ -20,3 +20,14 @@ UNIT_KINDS = [
     ("vu_trang", "Đơn vị lực lượng vũ trang", "vu_trang", 160),
     ("doanh_nghiep", "Doanh nghiệp", "doanh_nghiep", 170),
 ]
+
+
+def ensure_unit_kinds() -> None:
+    """Create the default unit kinds that are missing (after a flush, in tests or demo)."""
+    from thidua.org.models import UnitKind
+
+    existing = set(UnitKind.objects.values_list("code", flat=True))
+    UnitKind.objects.bulk_create([
+        UnitKind(code=code, name=name, sector=sector, order=order)
+        for code, name, sector, order in UNIT_KINDS if code not in existing
+    ])

@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from thidua.core.roles import Role
+from thidua.org.defaults import ensure_unit_kinds
 from thidua.org.models import DisciplineRecord, Person, RoleAssignment, Unit, UnitKind
 from thidua.org.tree import bulk_add
 
@@ -172,6 +173,7 @@ def load(stdout=None) -> bool:
     if is_loaded():
         return False
     rng = random.Random(2026)
+    ensure_unit_kinds()
     kinds = {k.code: k for k in UnitKind.objects.all()}
     by_code: dict[str, Unit] = {}
     pairs = []

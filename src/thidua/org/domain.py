@@ -23,10 +23,9 @@ def create_unit(user, *, parent: Unit | None, **fields) -> Unit:
     if parent is None:
         if not user.is_superuser:
             raise PermissionDenied("Chỉ quản trị toàn hệ thống mới tạo được đơn vị gốc.")
-        return Unit.add_root(**fields)
+        return Unit.objects.add_root(instance=Unit(**fields))
     _require(user, parent, MANAGE_ROLES, "Bạn không có quyền thêm đơn vị vào đơn vị này.")
-    parent.refresh_from_db()
-    return parent.add_child(**fields)
+    return Unit.objects.add_child(parent, instance=Unit(**fields))
 
 
 @transaction.atomic
@@ -45,7 +44,7 @@ def merge_units(user, source: Unit, target: Unit, on: date) -> Unit:
         raise ValidationError("Chỉ sáp nhập được các đơn vị đang hoạt động.")
     Person.objects.filter(unit=source, status="dang_cong_tac").update(unit=target)
     for child in list(source.get_children().filter(is_active=True)):
-        child.move(Unit.objects.get(pk=target.pk), "last-child")
+        Unit.objects.move(child, Unit.objects.get(pk=target.pk), "last-child")
     source = Unit.objects.get(pk=source.pk)
     source.is_active = False
     source.merged_into = target
