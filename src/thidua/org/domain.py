@@ -43,7 +43,7 @@ def merge_units(user, source: Unit, target: Unit, on: date) -> Unit:
     if not source.is_active or not target.is_active:
         raise ValidationError("Chỉ sáp nhập được các đơn vị đang hoạt động.")
     Person.objects.filter(unit=source, status="dang_cong_tac").update(unit=target)
-    for child in list(source.get_children().filter(is_active=True)):
+    for child in list(Unit.objects.get_children(source).filter(is_active=True)):
         Unit.objects.move(child, Unit.objects.get(pk=target.pk), "last-child")
     source = Unit.objects.get(pk=source.pk)
     source.is_active = False

@@ -114,7 +114,7 @@ def _with_ancestor_names(user, units):
 def unit_children(request, pk):
     """The children of a unit as a fragment, for expanding the tree in place."""
     unit = scoping.get_scoped_or_404(Unit.objects.all(), request.user, READ_ROLES, pk=pk)
-    children = unit.get_children().filter(is_active=True).select_related("kind")
+    children = Unit.objects.get_children(unit).filter(is_active=True).select_related("kind")
     return render(request, "org/_tree_nodes.html", {"nodes": children})
 
 
@@ -126,7 +126,7 @@ def unit_detail(request, pk):
         Unit.objects.select_related("kind", "merged_into"), user, READ_ROLES, pk=pk
     )
     active_people = Person.objects.filter(status=PersonStatus.ACTIVE)
-    children = list(unit.get_children().select_related("kind").order_by("-is_active", "path"))
+    children = list(Unit.objects.get_children(unit).select_related("kind").order_by("-is_active", "path"))
     people_by_child = queries.subtree_counts(unit, active_people)
     units_by_child = queries.subtree_counts(unit, Unit.objects.filter(is_active=True), field="path")
     members_by_child = queries.subtree_counts(
@@ -196,9 +196,9 @@ def person_list(request):
 
 @login_required
 def person_export(request):
+    _form, _filters, people = _filtered_people(request)
     from thidua.org.excel.export import people_workbook
 
-    _form, _filters, people = _filtered_people(request)
     return people_workbook(people.order_by("unit__path", "name_folded", "pk"))
 
 
