@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "auditlog",
     "axes",
+    "ninja",
     "thidua.core",
     "thidua.org",
     "thidua.api",

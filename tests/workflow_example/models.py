@@ -34,6 +34,9 @@ class ExampleReport(models.Model):
     scope_path = "unit__path"
     workflow = REPORT_WORKFLOW
 
+    def __str__(self):
+        return self.title
+
     @property
     def workflow_owner_id(self):
         return self.owner_id
