@@ -24,3 +24,15 @@ def test_bulk_add_roots(db, kinds):
     bulk_add([(later, None)])
     assert list(Unit.objects.filter(depth=1).order_by("path").values_list("code", flat=True)) == ["R0", "R1", "R2"]
     assert all(not problem for problem in Unit.objects.find_problems())
+
+
+def test_subtree_lookup_is_an_exact_path_range(tree, make_unit):
+    # Siblings whose paths share a string prefix with another subtree (…0001 vs …0010).
+    for i in range(12):
+        make_unit(f"Chi bộ phụ {i}", tree.ward_b, code=f"XBM-P{i}")
+    units = list(Unit.objects.all())
+    for unit in units:
+        query = Unit.objects.filter(path__startswith=unit.path)
+        assert ">=" in str(query.query)
+        expected = {u.pk for u in units if u.path.startswith(unit.path)}
+        assert set(query.values_list("pk", flat=True)) == expected

@@ -10,6 +10,7 @@ that name it keep their history.
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.lookups import StartsWith
 from treebeard.mp_tree import MP_Node
 
 from thidua.core.models import NormalizedTextMixin
@@ -65,13 +66,7 @@ class Unit(NormalizedTextMixin, MP_Node):
     class Meta:
         verbose_name = "đơn vị"
         verbose_name_plural = "đơn vị"
-        indexes = [
-            # Prefix (subtree) queries on PostgreSQL need pattern ops under any
-            # collation; elsewhere this is a plain index on path.
-            models.Index(fields=["path"], name="org_unit_path_prefix",
-                         opclasses=["varchar_pattern_ops"]),
-            models.Index(fields=["kind", "is_active"], name="org_unit_kind_active"),
-        ]
+        # Subtree queries use the unique index on path (see PathStartsWith).
 
     def __str__(self):
         return self.name
@@ -89,6 +84,29 @@ class Unit(NormalizedTextMixin, MP_Node):
     def subtree(self):
         """This unit and every unit below it."""
         return Unit.objects.filter(path__startswith=self.path)
+
+
+class PathStartsWith(StartsWith):
+    """``path__startswith`` compiled as a closed range of paths.
+
+    Paths are made only of ``Unit.alphabet`` (0-9, A-Z), so the subtree of P is
+    exactly the paths from P to P padded with the alphabet's last character up
+    to the column's length. A range uses the plain unique index on ``path`` on
+    every backend, whereas LIKE never uses it on SQLite (case-insensitive
+    LIKE) and needs pattern operators on PostgreSQL. Measured on the synthetic
+    province (bench/README.md): the people search in a commune went from p95
+    86 ms to 2 ms on SQLite.
+    """
+
+    def as_sql(self, compiler, connection):
+        if not isinstance(self.rhs, str):  # an expression: keep LIKE
+            return super().as_sql(compiler, connection)
+        lhs_sql, lhs_params = self.process_lhs(compiler, connection)
+        top = self.rhs + Unit.alphabet[-1] * (Unit._meta.get_field("path").max_length - len(self.rhs))
+        return f"({lhs_sql} >= %s AND {lhs_sql} <= %s)", [*lhs_params, self.rhs, top]
+
+
+Unit._meta.get_field("path").register_lookup(PathStartsWith, lookup_name="startswith")
 
 
 class Person(NormalizedTextMixin, models.Model):
