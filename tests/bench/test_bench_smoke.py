@@ -1,0 +1,32 @@
+"""The benchmark harness runs end to end at a tiny scale and writes well-formed figures."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+STABLE_NAMES = {
+    "province_generate_s",
+    "people_search_median_ms", "people_search_p95_ms",
+    "unit_page_median_ms", "unit_page_p95_ms",
+    "people_list_median_ms", "people_list_p95_ms",
+}
+
+
+def test_harness_writes_the_figures_as_json_lines(tmp_path):
+    output = tmp_path / "results.jsonl"
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--scale", "tiny", "--db", "sqlite",
+         "--output", str(output)],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+
+    figures = [json.loads(line) for line in output.read_text().splitlines()]
+    assert {f["name"] for f in figures} == STABLE_NAMES
+    for figure in figures:
+        assert set(figure) == {"name", "db", "value", "unit", "scale"}
+        assert (figure["db"], figure["scale"]) == ("sqlite", "tiny")
+        assert isinstance(figure["value"], int | float) and figure["value"] >= 0
+        assert figure["unit"] == ("s" if figure["name"].endswith("_s") else "ms")
