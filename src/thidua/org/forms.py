@@ -2,9 +2,9 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from thidua.core import scoping
-from thidua.core.roles import GRANT_ROLES, Role
+from thidua.core.roles import GRANT_ROLES, MANAGE_ROLES, Role
 from thidua.org.choices import AGE_BANDS, ETHNICITY_CHOICES, Gender, PersonStatus, StaffCategory
-from thidua.org.models import Unit
+from thidua.org.models import Person, Unit, UnitKind
 
 ANY = [("", "Tất cả")]
 ALL_STATUSES = "tat-ca"
@@ -83,3 +83,116 @@ class GrantRoleForm(forms.Form):
             raise forms.ValidationError(
                 f"Không tìm thấy đơn vị có mã “{code}” trong phạm vi bạn quản trị.")
         return unit
+
+
+def _unit_by_code(user, code: str, roles, *, kind: str | None = None, label: str):
+    """The active unit with ``code`` inside the user's scope for ``roles``, or a form error."""
+    units = scoping.scope(Unit.objects.filter(is_active=True), user, roles)
+    if kind:
+        units = units.filter(kind__code=kind)
+    unit = units.filter(code__iexact=code.strip()).first()
+    if unit is None:
+        raise forms.ValidationError(f"Không tìm thấy {label} có mã “{code}” trong phạm vi của bạn.")
+    return unit
+
+
+class PersonForm(forms.ModelForm):
+    """Add or edit one person; units are given by code, checked against the user's scope."""
+
+    unit_code = forms.CharField(label="Mã đơn vị công tác", max_length=40)
+    party_cell_code = forms.CharField(label="Mã chi bộ sinh hoạt", max_length=40, required=False,
+                                      help_text="Chỉ điền với đảng viên.")
+
+    class Meta:
+        model = Person
+        fields = ["staff_code", "full_name", "gender", "date_of_birth", "ethnicity",
+                  "staff_category", "position", "job_position", "is_leader", "status",
+                  "is_party_member", "party_joined_on", "email", "phone"]
+        widgets = {
+            "date_of_birth": forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}),
+            "party_joined_on": forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial.setdefault("unit_code", self.instance.unit.code)
+            if self.instance.party_cell_id:
+                self.initial.setdefault("party_cell_code", self.instance.party_cell.code)
+        order = ["staff_code", "full_name", "gender", "date_of_birth", "ethnicity",
+                 "staff_category", "unit_code", "position", "job_position", "is_leader", "status",
+                 "is_party_member", "party_cell_code", "party_joined_on", "email", "phone"]
+        self.order_fields(order)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs["class"] = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                widget.attrs["class"] = "form-select"
+            else:
+                widget.attrs["class"] = "form-control"
+
+    def clean_unit_code(self):
+        return _unit_by_code(self.user, self.cleaned_data["unit_code"], MANAGE_ROLES,
+                             label="đơn vị")
+
+    def clean_party_cell_code(self):
+        code = self.cleaned_data.get("party_cell_code", "").strip()
+        if not code:
+            return None
+        return _unit_by_code(self.user, code, MANAGE_ROLES, kind="chi_bo", label="chi bộ")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("party_cell_code") and not data.get("is_party_member"):
+            self.add_error("party_cell_code", "Chỉ đảng viên mới có chi bộ sinh hoạt.")
+        return data
+
+    def save(self, commit=True):
+        person = super().save(commit=False)
+        person.unit = self.cleaned_data["unit_code"]
+        person.party_cell = self.cleaned_data.get("party_cell_code")
+        if commit:
+            person.save()
+        return person
+
+
+class UnitForm(forms.ModelForm):
+    class Meta:
+        model = Unit
+        fields = ["name", "short_name", "code", "kind", "sector", "division_code"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].queryset = UnitKind.objects.filter(is_active=True)
+        self.fields["sector"].required = False
+        self.fields["sector"].help_text = "Để trống: lấy theo loại đơn vị."
+        for field in self.fields.values():
+            is_select = isinstance(field.widget, forms.Select)
+            field.widget.attrs["class"] = "form-select" if is_select else "form-control"
+
+    def clean_sector(self):
+        sector = self.cleaned_data.get("sector")
+        kind = self.cleaned_data.get("kind")
+        return sector or (kind.sector if kind else "")
+
+
+class MergeForm(forms.Form):
+    target_code = forms.CharField(label="Mã đơn vị tiếp nhận", max_length=40)
+    merged_on = forms.DateField(label="Ngày sáp nhập", widget=forms.DateInput(
+        attrs={"placeholder": "dd/mm/yyyy"}))
+    confirm = forms.BooleanField(
+        label="Tôi hiểu: cán bộ và đơn vị trực thuộc đang hoạt động sẽ chuyển sang đơn vị tiếp "
+              "nhận; đơn vị này ngừng hoạt động nhưng lịch sử được giữ nguyên.")
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        self.fields["target_code"].widget.attrs["class"] = "form-control"
+        self.fields["merged_on"].widget.attrs["class"] = "form-control"
+        self.fields["confirm"].widget.attrs["class"] = "form-check-input"
+
+    def clean_target_code(self):
+        return _unit_by_code(self.user, self.cleaned_data["target_code"], MANAGE_ROLES,
+                             label="đơn vị")
