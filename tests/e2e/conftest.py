@@ -5,6 +5,7 @@ installs it, so CI always runs them. Screenshots go to test-artifacts/e2e/.
 """
 
 import os
+from io import StringIO
 from pathlib import Path
 
 import pytest
@@ -66,7 +67,7 @@ def shot(page):
 def demo(transactional_db):
     from django.core.management import call_command
 
-    call_command("load_demo", stdout=open(os.devnull, "w"))
+    call_command("load_demo", stdout=StringIO())
 
 
 @pytest.fixture

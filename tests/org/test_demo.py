@@ -1,3 +1,5 @@
+from io import StringIO
+
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
@@ -7,7 +9,7 @@ from thidua.org.models import Person, RoleAssignment, Unit
 
 
 def test_demo_is_a_real_ward_and_idempotent(db):
-    call_command("load_demo", stdout=open("/dev/null", "w"))
+    call_command("load_demo", stdout=StringIO())
     units, people = Unit.objects.count(), Person.objects.count()
     assert 280 <= people <= 330
     assert Unit.objects.get(code="BK").name == "Đảng bộ phường Bắc Kạn"
@@ -22,5 +24,5 @@ def test_demo_is_a_real_ward_and_idempotent(db):
     # Names are NFC and folded for search.
     assert Person.objects.filter(name_folded__contains="nguyen").exists()
 
-    call_command("load_demo", stdout=open("/dev/null", "w"))
+    call_command("load_demo", stdout=StringIO())
     assert (Unit.objects.count(), Person.objects.count()) == (units, people)
