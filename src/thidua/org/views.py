@@ -9,10 +9,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from thidua.core import scoping
@@ -20,7 +18,7 @@ from thidua.core.roles import AUDIT_ROLES, GRANT_ROLES, MANAGE_ROLES, READ_ROLES
 from thidua.core.text import fold
 from thidua.org import domain, queries
 from thidua.org.choices import PersonStatus
-from thidua.org.excel.export import XLSX_TYPE, people_workbook
+from thidua.org.excel.export import people_response
 from thidua.org.forms import GrantRoleForm, PeopleFilterForm
 from thidua.org.models import Person, RoleAssignment, Unit
 
@@ -200,11 +198,7 @@ def person_list(request):
 @login_required
 def person_export(request):
     _form, _filters, people = _filtered_people(request)
-    content = people_workbook(people.order_by("unit__path", "name_folded", "pk"))
-    response = HttpResponse(content, content_type=XLSX_TYPE)
-    stamp = timezone.localdate().strftime("%Y%m%d")
-    response["Content-Disposition"] = f'attachment; filename="danh-sach-can-bo-{stamp}.xlsx"'
-    return response
+    return people_response(people.order_by("unit__path", "name_folded", "pk"))
 
 
 @login_required

@@ -15,6 +15,7 @@ from datetime import date
 
 from django.db.models import QuerySet
 from django.http import HttpResponse
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
@@ -122,7 +123,7 @@ def people_workbook(queryset: QuerySet[Person]) -> bytes:
 
 def people_response(queryset: QuerySet[Person], filename: str | None = None) -> HttpResponse:
     """An HTTP download of :func:`people_workbook`, named ``can-bo-YYYYMMDD.xlsx`` by default."""
-    filename = filename or f"can-bo-{date.today():%Y%m%d}.xlsx"
+    filename = filename or f"can-bo-{timezone.localdate():%Y%m%d}.xlsx"
     response = HttpResponse(people_workbook(queryset), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
