@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "ninja",
     "thidua.core",
     "thidua.org",
+    "thidua.movements",
     "thidua.api",
 ]
 

@@ -44,3 +44,30 @@ class TransitionLog(models.Model):
 
     def __str__(self):
         return f"{self.transition}: {self.from_state} → {self.to_state}"
+
+
+class Notification(models.Model):
+    """An in-app notice for one user (reminders, returned records…).
+
+    ``key`` makes sending idempotent: the same reminder for the same user on the
+    same day is one row, however often the reminder command runs.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="notifications")
+    key = models.CharField(max_length=200)
+    title = models.CharField("tiêu đề", max_length=300)
+    body = models.TextField("nội dung", blank=True)
+    url = models.CharField("đường dẫn", max_length=300, blank=True)
+    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
+    read_at = models.DateTimeField("đã đọc lúc", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "thông báo"
+        verbose_name_plural = "thông báo"
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="core_notification_once")]
+        indexes = [models.Index(fields=["user", "read_at"], name="core_notification_unread")]
+
+    def __str__(self):
+        return self.title

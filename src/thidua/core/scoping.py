@@ -90,6 +90,28 @@ def path_filter(paths: list[str], field: str) -> Q:
     return condition
 
 
+def subtree_q(user, roles: Iterable[str] = READ_ROLES, *, field: str) -> Q:
+    """Condition: the unit at ``field`` (a path) is inside a subtree ``roles`` give ``user``."""
+    paths = covered_paths(user, roles)
+    if paths is EVERYTHING:
+        return Q()
+    return path_filter(paths, field)
+
+
+def reaching_q(user, roles: Iterable[str] = ALL_ROLES, *, field: str) -> Q:
+    """Condition: the unit at ``field`` (a path) is above or at one of the user's units.
+
+    A plan issued by the ward reaches every cell of the ward: the cell's
+    secretary must see it although the ward is outside the cell's subtree.
+    """
+    paths = covered_paths(user, roles)
+    if paths is EVERYTHING:
+        return Q()
+    if not paths:
+        return Q(pk__in=[])
+    return Q(**{f"{field}__in": sorted(ancestor_paths(paths))})
+
+
 def scope(queryset: QuerySet | type[Model], user, roles: Iterable[str] = READ_ROLES) -> QuerySet:
     """Restrict ``queryset`` to the subtrees where ``user`` holds one of ``roles``.
 
@@ -100,12 +122,9 @@ def scope(queryset: QuerySet | type[Model], user, roles: Iterable[str] = READ_RO
     field = getattr(queryset.model, "scope_path", None)
     if field is None:
         raise TypeError(f"{queryset.model.__name__} has no scope_path: it is not scoped data.")
-    paths = covered_paths(user, roles)
-    if paths is EVERYTHING:
-        return queryset
-    if not paths:
+    if user is None or not user.is_authenticated:
         return queryset.none()
-    return queryset.filter(path_filter(paths, field))
+    return queryset.filter(subtree_q(user, roles, field=field))
 
 
 def scope_or_own(queryset, user, roles: Iterable[str] = READ_ROLES, *, owner_field: str) -> QuerySet:
@@ -116,6 +135,15 @@ def scope_or_own(queryset, user, roles: Iterable[str] = READ_ROLES, *, owner_fie
     if user is None or not user.is_authenticated:
         return queryset.none()
     return scope(queryset, user, roles) | queryset.filter(**{owner_field: user.pk})
+
+
+def ancestor_paths(paths: Iterable[str], steplen: int | None = None) -> set[str]:
+    """Every path on the way from a root to each of ``paths`` (themselves included)."""
+    if steplen is None:
+        from thidua.org.models import Unit
+
+        steplen = Unit.steplen
+    return {path[:i] for path in paths for i in range(steplen, len(path) + 1, steplen)}
 
 
 def covers(user, path: str, roles: Iterable[str] = READ_ROLES) -> bool:
