@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from thidua.api.api import api
+from thidua.core import notifications
 from thidua.core import views as core_views
 
 urlpatterns = [
@@ -15,7 +16,11 @@ urlpatterns = [
          name="password_change_done"),
     path("nhat-ky/<str:app_label>/<str:model_name>/<int:pk>/", core_views.audit_trail,
          name="audit_trail"),
+    path("thong-bao/", notifications.notification_list, name="notifications"),
+    path("thong-bao/<int:pk>/mo/", notifications.notification_open, name="notification_open"),
+    path("thong-bao/doc-het/", notifications.notification_read_all, name="notifications_read_all"),
     path("", include("thidua.org.urls")),
+    path("phong-trao/", include("thidua.movements.urls")),
     path("api/v1/", api.urls),
     path("quan-tri/", admin.site.urls),
 ]

@@ -8,7 +8,10 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     roles = scoping.roles_of(user)
+    from thidua.core.notifications import unread_count
+
     return {
+        "unread_notifications": unread_count(user),
         "nav": {
             "directory": bool(roles & READ_ROLES),
             "manage": bool(roles & MANAGE_ROLES),
