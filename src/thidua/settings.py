@@ -170,7 +170,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("THIDUA_LOGIN_COOLOFF_M
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("THIDUA_PROXY_COUNT", "0")) or None
+#: Reverse proxies in front of gunicorn that append to X-Forwarded-For (nginx: 1).
+THIDUA_PROXY_COUNT = int(os.environ.get("THIDUA_PROXY_COUNT", "1" if env_bool("THIDUA_BEHIND_PROXY") else "0"))
+AXES_CLIENT_IP_CALLABLE = "thidua.core.http.client_ip"
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt")]
@@ -202,6 +204,12 @@ STORAGES = {
 # Uploads: spreadsheets of a province's staff stay well below this.
 UPLOAD_MAX_BYTES = int(os.environ.get("THIDUA_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "thidua.core.http.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+CSRF_FAILURE_VIEW = "thidua.core.views.csrf_failure"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 EMAIL_BACKEND = os.environ.get(

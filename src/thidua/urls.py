@@ -25,5 +25,6 @@ urlpatterns = [
     path("quan-tri/", admin.site.urls),
 ]
 
+handler400 = "thidua.core.views.bad_request"
 handler404 = "thidua.core.views.not_found"
 handler403 = "thidua.core.views.forbidden"

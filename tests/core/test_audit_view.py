@@ -13,6 +13,10 @@ def test_observer_reads_the_audit_trail_of_a_person(client, users, people):
     assert response.status_code == 200
     html = response.content.decode()
     assert "Tạo mới" in html and "Cập nhật" in html and "Bí thư chi bộ" in html
+    # Field names and values in Vietnamese, technical fields left out.
+    assert "Chức vụ:" in html and "Họ và tên:" in html and "Đảng viên:" in html
+    for raw in ("full_name", "is_party_member", "dang_cong_tac", "created_at", "None", "True"):
+        assert raw not in html
 
 
 @pytest.mark.parametrize("who", ["secretariat", "leader", "staff", "other", "norole"])

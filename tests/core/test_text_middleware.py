@@ -14,7 +14,10 @@ def test_query_string_and_form_values_become_nfc():
         seen["post"] = request.POST["name"]
         return None
 
-    request = RequestFactory().post(f"/?q={decomposed}", {"name": decomposed})
+    from urllib.parse import urlencode
+
+    request = RequestFactory().post(f"/?q={decomposed}", urlencode({"name": decomposed}),
+                                    content_type="application/x-www-form-urlencoded")
     NormalizeInputMiddleware(view)(request)
     assert seen == {"get": "Nguyễn Thị Hường", "post": "Nguyễn Thị Hường"}
 

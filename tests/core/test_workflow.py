@@ -130,3 +130,19 @@ def test_effect_runs_in_the_same_transaction(report, users):
 def test_undeclared_states_are_refused_at_definition():
     with pytest.raises(ValueError):
         Workflow(states={"a": "A"}, initial="a", transitions=[Transition("t", "a", "b", "T")])
+
+
+def test_a_failing_effect_rolls_back_the_state_and_the_log(report, users):
+    def explode(obj, user, log):
+        raise RuntimeError("hiệu ứng lỗi")
+
+    flow = Workflow(
+        states={"draft": "Nháp", "submitted": "Đã gửi"}, initial="draft",
+        transitions=[Transition("submit", "draft", "submitted", "Gửi", roles={OWNER},
+                                effect=explode)],
+    )
+    with pytest.raises(RuntimeError):
+        flow.apply(report, "submit", users["staff"])
+    assert report.state == "draft"
+    assert ExampleReport.objects.get(pk=report.pk).state == "draft"
+    assert not TransitionLog.objects.exists()

@@ -36,3 +36,10 @@ def test_subtree_lookup_is_an_exact_path_range(tree, make_unit):
         assert ">=" in str(query.query)
         expected = {u.pk for u in units if u.path.startswith(unit.path)}
         assert set(query.values_list("pk", flat=True)) == expected
+
+
+def test_expressions_on_path_keep_like_semantics(tree):
+    from django.db.models.functions import Lower
+
+    lowered = Unit.objects.annotate(low=Lower("path")).filter(low__startswith=tree.ward_a.path.lower())
+    assert set(lowered.values_list("code", flat=True)) == {"PAB", "PAB-CB1", "PAB-CB2"}

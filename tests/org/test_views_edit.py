@@ -69,7 +69,8 @@ def test_stale_edit_is_refused_and_nothing_overwritten(client, users, people):
                                                updated_at=timezone.now() + timedelta(hours=1))
     data = {**PERSON, "staff_code": person.staff_code, "unit_code": "PAB-CB1",
             "position": "Bản cũ", "version": old_version}
-    c.post(reverse("org:person_edit", args=[person.pk]), data)
+    response = c.post(reverse("org:person_edit", args=[person.pk]), data, follow=True)
+    assert "vừa được người khác sửa" in response.content.decode()
     assert Person.objects.get(pk=person.pk).position == "Sửa bởi người khác"
 
 
@@ -120,3 +121,18 @@ def test_buttons_show_only_for_managers(client, users, tree, people):
     assert "Thêm cán bộ" not in page.content.decode()
     page = login(client, users["secretariat"]).get(reverse("org:unit_detail", args=[tree.ward_a.pk]))
     assert "Thêm cán bộ" in page.content.decode()
+
+
+def test_impossible_dates_are_refused(client, users, tree):
+    c = login(client, users["secretariat"])
+    response = c.post(reverse("org:person_create", args=[tree.ward_a.pk]),
+                      {**PERSON, "date_of_birth": "01/01/2090"})
+    assert "Ngày sinh phải từ năm 1900 đến hôm nay" in response.content.decode()
+    assert not Person.objects.filter(staff_code="MOI001").exists()
+
+
+def test_merged_units_are_not_edited_nor_extended(client, users, tree):
+    Unit.objects.filter(pk=tree.cell_a2.pk).update(is_active=False, merged_into=tree.cell_a1)
+    c = login(client, users["secretariat"])
+    for name in ("org:unit_edit", "org:unit_create", "org:person_create", "org:unit_merge"):
+        assert c.get(reverse(name, args=[tree.cell_a2.pk])).status_code == 404

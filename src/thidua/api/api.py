@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
 from thidua.api.auth import INVALID_MESSAGE, MISSING_MESSAGE, InvalidToken, TokenAuth
+from thidua.api.routers.movements import router as movements_router
 from thidua.api.routers.org import router as org_router
 
 api = NinjaAPI(
@@ -36,12 +37,41 @@ def not_found(request, exc):
     return api.create_response(request, {"detail": "Không tìm thấy."}, status=404)
 
 
+#: Vietnamese wording of pydantic's error types (its own messages are English).
+ERROR_WORDS = {
+    "missing": "Thiếu giá trị.",
+    "int_parsing": "Phải là số nguyên.",
+    "int_type": "Phải là số nguyên.",
+    "bool_parsing": "Phải là true hoặc false.",
+    "date_from_datetime_parsing": "Ngày phải có dạng YYYY-MM-DD.",
+    "date_parsing": "Ngày phải có dạng YYYY-MM-DD.",
+    "decimal_parsing": "Phải là số.",
+    "less_than_equal": "Giá trị quá lớn.",
+    "greater_than_equal": "Giá trị quá nhỏ.",
+    "greater_than": "Giá trị quá nhỏ.",
+    "string_too_long": "Chuỗi quá dài.",
+    "enum": "Giá trị không nằm trong danh sách cho phép.",
+    "literal_error": "Giá trị không nằm trong danh sách cho phép.",
+}
+
+
+def _vietnamese(error: dict) -> dict:
+    """One pydantic error with its message in Vietnamese (the limit kept when there is one)."""
+    message = ERROR_WORDS.get(error.get("type"), "Giá trị không hợp lệ.")
+    limit = (error.get("ctx") or {}).get("le") or (error.get("ctx") or {}).get("ge")
+    if limit is not None:
+        message = f"{message[:-1]} (giới hạn {limit})."
+    return {"loc": error.get("loc"), "type": error.get("type"), "msg": message}
+
+
 @api.exception_handler(ValidationError)
 def invalid_parameters(request, exc):
-    """A Vietnamese ``detail`` like every other error, with pydantic's list under ``errors``."""
+    """A Vietnamese ``detail`` like every other error, and each field's error in Vietnamese."""
+    errors = [_vietnamese(e) for e in exc.errors]
     return api.create_response(
-        request, {"detail": "Tham số không hợp lệ.", "errors": exc.errors}, status=422
+        request, {"detail": "Tham số không hợp lệ.", "errors": errors}, status=422
     )
 
 
 api.add_router("/", org_router)
+api.add_router("/", movements_router)

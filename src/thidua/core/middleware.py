@@ -2,7 +2,9 @@
 
 from thidua.core.text import nfc
 
-_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+# Multipart bodies (uploads) are left to the view: parsing them here would read
+# the whole upload before the CSRF and login checks.
+_FORM_TYPES = ("application/x-www-form-urlencoded",)
 
 
 def _normalised(querydict):

@@ -23,8 +23,9 @@ class TransitionLogQuerySet(models.QuerySet):
 class TransitionLog(models.Model):
     """Who moved which record from which state to which, when, and why."""
 
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
-    object_id = models.BigIntegerField()
+    content_type = models.ForeignKey(ContentType, verbose_name="loại hồ sơ",
+                                     on_delete=models.CASCADE)
+    object_id = models.BigIntegerField("mã hồ sơ")
     transition = models.CharField("thao tác", max_length=50)
     from_state = models.CharField("từ trạng thái", max_length=30)
     to_state = models.CharField("sang trạng thái", max_length=30)

@@ -134,7 +134,6 @@ class Workflow:
                     "Hồ sơ vừa được người khác thay đổi trạng thái. Hãy tải lại trang để xem "
                     "trạng thái mới nhất; thao tác của bạn chưa được ghi."
                 )
-            setattr(obj, self.state_field, transition.target)
             log = TransitionLog.objects.create(
                 content_type=ContentType.objects.get_for_model(model),
                 object_id=obj.pk,
@@ -145,7 +144,15 @@ class Workflow:
                 reason=reason,
             )
             if transition.effect is not None:
-                transition.effect(obj, user, log)
+                setattr(obj, self.state_field, transition.target)
+                try:
+                    transition.effect(obj, user, log)
+                except BaseException:
+                    setattr(obj, self.state_field, source)  # rolled back: so is the copy
+                    raise
+        # Only now, with the change committed (or the outer transaction's), does
+        # the caller's copy take the new state.
+        setattr(obj, self.state_field, transition.target)
         return log
 
     def history(self, obj):

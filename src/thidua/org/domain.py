@@ -6,9 +6,12 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from thidua.core import scoping
 from thidua.core.roles import GRANT_ROLES, MANAGE_ROLES, Role
+from thidua.org.choices import PersonStatus
+from thidua.org.excel.audit import log_updated
 from thidua.org.models import Person, RoleAssignment, Unit
 
 
@@ -25,6 +28,9 @@ def create_unit(user, *, parent: Unit | None, **fields) -> Unit:
             raise PermissionDenied("Chỉ quản trị toàn hệ thống mới tạo được đơn vị gốc.")
         return Unit.objects.add_root(instance=Unit(**fields))
     _require(user, parent, MANAGE_ROLES, "Bạn không có quyền thêm đơn vị vào đơn vị này.")
+    if not parent.is_active:
+        raise ValidationError("Đơn vị cấp trên đã ngừng hoạt động (đã sáp nhập): không thể thêm "
+                              "đơn vị trực thuộc.")
     return Unit.objects.add_child(parent, instance=Unit(**fields))
 
 
@@ -42,7 +48,18 @@ def merge_units(user, source: Unit, target: Unit, on: date) -> Unit:
         raise ValidationError("Không thể sáp nhập một đơn vị vào chính nó hoặc đơn vị cấp dưới của nó.")
     if not source.is_active or not target.is_active:
         raise ValidationError("Chỉ sáp nhập được các đơn vị đang hoạt động.")
-    Person.objects.filter(unit=source, status="dang_cong_tac").update(unit=target)
+    members_qs = Person.objects.filter(party_cell=source)
+    members = list(members_qs.only("pk", "full_name"))
+    if members and target.kind.code != "chi_bo":
+        raise ValidationError(f"{source.name} còn {len(members)} đảng viên sinh hoạt: chỉ sáp nhập "
+                              "được vào một chi bộ khác.")
+    now = timezone.now()
+    moving = Person.objects.filter(unit=source, status=PersonStatus.ACTIVE)
+    moved = list(moving.only("pk", "full_name"))
+    moving.update(unit=target, updated_at=now)
+    log_updated(user, moved, {"unit": (source.name, target.name)})
+    members_qs.update(party_cell=target, updated_at=now)
+    log_updated(user, members, {"party_cell": (source.name, target.name)})
     for child in list(Unit.objects.get_children(source).filter(is_active=True)):
         Unit.objects.move(child, Unit.objects.get(pk=target.pk), "last-child")
     source = Unit.objects.get(pk=source.pk)

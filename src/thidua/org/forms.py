@@ -69,10 +69,15 @@ class GrantRoleForm(forms.Form):
 
     def clean_username(self):
         username = self.cleaned_data["username"].strip()
-        try:
-            return get_user_model().objects.get(username__iexact=username, is_active=True)
-        except get_user_model().DoesNotExist as exc:
-            raise forms.ValidationError(f"Không có tài khoản “{username}”.") from exc
+        accounts = get_user_model().objects.filter(is_active=True)
+        user = accounts.filter(username=username).first()
+        if user is None:
+            candidates = list(accounts.filter(username__iexact=username)[:2])
+            user = candidates[0] if len(candidates) == 1 else None
+        if user is None:
+            raise forms.ValidationError(f"Không có tài khoản “{username}” đang hoạt động "
+                                        "(gõ đúng chữ hoa, chữ thường).")
+        return user
 
     def clean_unit_code(self):
         code = self.cleaned_data["unit_code"].strip()
@@ -86,11 +91,19 @@ class GrantRoleForm(forms.Form):
 
 
 def _unit_by_code(user, code: str, roles, *, kind: str | None = None, label: str):
-    """The active unit with ``code`` inside the user's scope for ``roles``, or a form error."""
+    """The active unit with ``code`` inside the user's scope for ``roles``, or a form error.
+
+    Codes are matched exactly; a code typed in the wrong case is accepted only
+    when it names a single unit.
+    """
     units = scoping.scope(Unit.objects.filter(is_active=True), user, roles)
     if kind:
         units = units.filter(kind__code=kind)
-    unit = units.filter(code__iexact=code.strip()).first()
+    code = code.strip()
+    unit = units.filter(code=code).first()
+    if unit is None:
+        candidates = list(units.filter(code__iexact=code)[:2])
+        unit = candidates[0] if len(candidates) == 1 else None
     if unit is None:
         raise forms.ValidationError(f"Không tìm thấy {label} có mã “{code}” trong phạm vi của bạn.")
     return unit
@@ -118,8 +131,15 @@ class PersonForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial.setdefault("unit_code", self.instance.unit.code)
-            if self.instance.party_cell_id:
-                self.initial.setdefault("party_cell_code", self.instance.party_cell.code)
+            cell = self.instance.party_cell
+            if cell is not None and scoping.covers(user, cell.path):
+                self.initial.setdefault("party_cell_code", cell.code)
+            elif cell is not None:
+                # Keep the cell without naming it: its code stays hidden from this editor.
+                self.fields["party_cell_code"].help_text = (
+                    "Đảng viên đang sinh hoạt ở một chi bộ ngoài phạm vi của bạn; để trống để "
+                    "giữ nguyên.")
+                self.keep_hidden_cell = cell
         order = ["staff_code", "full_name", "gender", "date_of_birth", "ethnicity",
                  "staff_category", "unit_code", "position", "job_position", "is_leader", "status",
                  "is_party_member", "party_cell_code", "party_joined_on", "email", "phone"]
@@ -141,6 +161,9 @@ class PersonForm(forms.ModelForm):
         code = self.cleaned_data.get("party_cell_code", "").strip()
         if not code:
             return None
+        current = self.instance.party_cell if self.instance.pk else None
+        if current is not None and code == current.code:
+            return current  # unchanged, even if the cell lies outside the editor's scope
         return _unit_by_code(self.user, code, MANAGE_ROLES, kind="chi_bo", label="chi bộ")
 
     def clean(self):
@@ -149,10 +172,13 @@ class PersonForm(forms.ModelForm):
             self.add_error("party_cell_code", "Chỉ đảng viên mới có chi bộ sinh hoạt.")
         return data
 
+    keep_hidden_cell = None
+
     def save(self, commit=True):
         person = super().save(commit=False)
         person.unit = self.cleaned_data["unit_code"]
-        person.party_cell = self.cleaned_data.get("party_cell_code")
+        person.party_cell = self.cleaned_data.get("party_cell_code") or (
+            self.keep_hidden_cell if person.is_party_member else None)
         if commit:
             person.save()
         return person

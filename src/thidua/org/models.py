@@ -7,9 +7,13 @@ stays, inactive, with ``merged_into`` pointing at its successor, so records
 that name it keep their history.
 """
 
+import re
+from datetime import date
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.expressions import Col
 from django.db.models.lookups import StartsWith
 from treebeard.mp_tree import MP_Node
 
@@ -86,6 +90,9 @@ class Unit(NormalizedTextMixin, MP_Node):
         return Unit.objects.filter(path__startswith=self.path)
 
 
+PATH_CHARS = re.compile(r"[0-9A-Z]*")
+
+
 class PathStartsWith(StartsWith):
     """``path__startswith`` compiled as a closed range of paths.
 
@@ -99,7 +106,10 @@ class PathStartsWith(StartsWith):
     """
 
     def as_sql(self, compiler, connection):
-        if not isinstance(self.rhs, str):  # an expression: keep LIKE
+        # Only a plain column against a literal path; anything else (an expression
+        # such as Lower(path), text that is not a path) keeps LIKE's semantics.
+        if not (isinstance(self.lhs, Col) and isinstance(self.rhs, str)
+                and PATH_CHARS.fullmatch(self.rhs)):
             return super().as_sql(compiler, connection)
         lhs_sql, lhs_params = self.process_lhs(compiler, connection)
         top = self.rhs + Unit.alphabet[-1] * (Unit._meta.get_field("path").max_length - len(self.rhs))
@@ -163,6 +173,11 @@ class Person(NormalizedTextMixin, models.Model):
         return super().save(*args, **kwargs)
 
     def clean(self):
+        today = date.today()
+        if self.date_of_birth and not date(1900, 1, 1) <= self.date_of_birth <= today:
+            raise ValidationError({"date_of_birth": "Ngày sinh phải từ năm 1900 đến hôm nay."})
+        if self.party_joined_on and self.party_joined_on > today:
+            raise ValidationError({"party_joined_on": "Ngày vào Đảng không thể sau hôm nay."})
         if self.party_joined_on and not self.is_party_member:
             raise ValidationError({"party_joined_on": "Chỉ đảng viên mới có ngày vào Đảng."})
         if self.date_of_birth and self.party_joined_on and self.party_joined_on <= self.date_of_birth:
@@ -205,9 +220,10 @@ class RoleAssignment(models.Model):
     role = models.CharField("vai trò", max_length=20, choices=Role.choices)
     unit = models.ForeignKey(Unit, verbose_name="đơn vị", on_delete=models.CASCADE,
                              related_name="role_assignments")
-    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
-    granted_at = models.DateTimeField(auto_now_add=True)
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="người giao",
+                                   null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    granted_at = models.DateTimeField("ngày giao", auto_now_add=True)
 
     scope_path = "unit__path"
 

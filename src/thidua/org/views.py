@@ -144,8 +144,10 @@ def unit_detail(request, pk):
         here=Count("pk", filter=Q(unit=unit)),
     )
     direct_people = list(active_people.filter(unit=unit).order_by("name_folded")[:20])
+    successor = unit.merged_into
     return render(request, "org/unit_detail.html", {
         "unit": unit,
+        "successor": successor if successor and scoping.covers(user, successor.path) else None,
         "children": children,
         "summary": summary,
         "direct_people": direct_people,
@@ -198,7 +200,7 @@ def person_list(request):
 @login_required
 def person_export(request):
     _form, _filters, people = _filtered_people(request)
-    return people_response(people.order_by("unit__path", "name_folded", "pk"))
+    return people_response(people.order_by("unit__path", "name_folded", "pk"), user=request.user)
 
 
 @login_required
@@ -210,8 +212,11 @@ def person_detail(request, pk):
         pk=pk,
     )
     can_read = scoping.covers(user, person.unit.path, READ_ROLES)
+    cell = person.party_cell
     context = {
         "person": person,
+        # The party cell may belong to another subtree than the work unit.
+        "party_cell": cell if cell is not None and scoping.covers(user, cell.path) else None,
         "discipline": person.discipline_records.all() if can_read else None,
         "can_audit": scoping.covers(user, person.unit.path, AUDIT_ROLES),
         "can_manage": scoping.covers(user, person.unit.path, MANAGE_ROLES),

@@ -31,8 +31,9 @@ def _form_page(request, form, *, title, submit, cancel_url, breadcrumbs, intro="
 
 
 def _managed_unit(request, pk):
-    return scoping.get_scoped_or_404(Unit.objects.select_related("kind"), request.user,
-                                     MANAGE_ROLES, pk=pk)
+    """An active unit the user manages; a merged unit is history and is not edited."""
+    return scoping.get_scoped_or_404(Unit.objects.filter(is_active=True).select_related("kind"),
+                                     request.user, MANAGE_ROLES, pk=pk)
 
 
 @login_required
@@ -122,6 +123,9 @@ def unit_merge(request, pk):
         request, form, title=f"Sáp nhập {unit.name}", submit="Sáp nhập",
         cancel_url=reverse("org:unit_detail", args=[unit.pk]),
         intro="Sáp nhập không xóa đơn vị: mọi hồ sơ, quyết định, kết quả đã ghi nhận với đơn vị "
-              "này vẫn còn nguyên và vẫn xem được.",
+              "này vẫn còn nguyên và vẫn xem được. Cán bộ đang công tác, đảng viên sinh hoạt và "
+              "đơn vị trực thuộc chuyển sang đơn vị tiếp nhận; các phân quyền trên đơn vị này "
+              f"({unit.role_assignments.count()} tài khoản) hết hiệu lực — hãy giao lại quyền "
+              "trên đơn vị tiếp nhận nếu cần.",
         breadcrumbs=[(unit.display_name, reverse("org:unit_detail", args=[unit.pk])),
                      ("Sáp nhập", None)])

@@ -85,7 +85,11 @@ def _import_page(request, page: ImportPage):
     result = None
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
-        if form.is_valid():
+        refused = getattr(request, "upload_refused", None)
+        if refused:
+            form.is_valid()
+            form.errors["file"] = form.error_class([refused])
+        elif form.is_valid():
             upload = form.cleaned_data["file"]
             result = page.importer(request.user, upload, dry_run=form.cleaned_data["dry_run"])
             if result.ok:

@@ -32,7 +32,7 @@ UNIT_FIELDS = ("id", "path", "depth", "numchild", "name", "short_name", "code", 
 PERSON_FIELDS = ("id", "staff_code", "full_name", "gender", "date_of_birth", "ethnicity",
                  "staff_category", "unit__name", "is_party_member", "party_joined_on",
                  "position", "job_position", "is_leader", "status")
-PERSON_DETAIL_FIELDS = (*PERSON_FIELDS, "party_cell__name", "email", "phone", "created_at",
+PERSON_DETAIL_FIELDS = (*PERSON_FIELDS, "email", "phone", "created_at",
                         "updated_at")
 
 
@@ -45,10 +45,12 @@ def _units(queryset: QuerySet[Unit], user) -> QuerySet[Unit]:
     parent = scope(Unit, user, READ_ROLES).filter(
         path=Substr(OuterRef("path"), 1, (OuterRef("depth") - 1) * Unit.steplen)
     )
+    successor = scope(Unit, user, READ_ROLES).filter(pk=OuterRef("merged_into_id"))
     return (
         queryset.select_related("kind")
         .only(*UNIT_FIELDS)
-        .annotate(parent_id=Subquery(parent.values("pk")[:1]))
+        .annotate(parent_id=Subquery(parent.values("pk")[:1]),
+                  visible_successor_id=Subquery(successor.values("pk")[:1]))
         .order_by("path")
     )
 
@@ -110,5 +112,9 @@ def list_people(request, filters: Query[PeopleFilters]):
 
 @router.get("/people/{id}", response=PersonDetail, summary="Một cán bộ")
 def get_person(request, id: int):
-    people = Person.objects.select_related("unit", "party_cell").only(*PERSON_DETAIL_FIELDS)
+    # The party cell may lie outside the caller's subtrees: name it only when visible.
+    cell = scope(Unit, request.auth, READ_ROLES).filter(pk=OuterRef("party_cell_id"))
+    people = (Person.objects.select_related("unit").only(*PERSON_DETAIL_FIELDS)
+              .annotate(visible_cell_id=Subquery(cell.values("pk")[:1]),
+                        visible_cell_name=Subquery(cell.values("name")[:1])))
     return get_scoped_or_404(people, request.auth, READ_ROLES, pk=id)

@@ -21,7 +21,9 @@ class UnitOut(Schema):
     depth: int = Field(description="Cấp trong cây tổ chức, gốc là 1.")
     is_active: bool
     division_code: str = Field(description="Mã địa bàn hành chính.")
-    merged_into_id: int | None = Field(None, description="Đơn vị tiếp nhận khi sáp nhập.")
+    merged_into_id: int | None = Field(
+        None, alias="visible_successor_id",
+        description="Đơn vị tiếp nhận khi sáp nhập; null nếu nằm ngoài phạm vi được xem.")
     merged_on: date | None = None
 
 
@@ -60,8 +62,10 @@ class PersonOut(Schema):
 
 
 class PersonDetail(PersonOut):
-    party_cell_id: int | None = None
-    party_cell_name: str | None = Field(None, alias="party_cell.name")
+    party_cell_id: int | None = Field(
+        None, alias="visible_cell_id",
+        description="Chi bộ sinh hoạt; null nếu nằm ngoài phạm vi được xem.")
+    party_cell_name: str | None = Field(None, alias="visible_cell_name")
     email: str
     phone: str
     created_at: datetime

@@ -107,3 +107,27 @@ def log_created(actor, objects: Sequence[Model]) -> int:
     ]
     log_entry.objects.bulk_create(entries, batch_size=BATCH_SIZE)
     return len(entries)
+
+
+def log_updated(actor, objects: Sequence[Model], changes: dict[str, tuple]) -> int:
+    """Record the same "update" entry (field → (before, after)) for each of ``objects``.
+
+    For bulk ``update()`` calls such as moving a merged unit's people, which
+    send no ``post_save`` signal either.
+    """
+    if not objects:
+        return 0
+    log_entry = get_logentry_model()
+    use_json = settings.AUDITLOG_STORE_JSON_CHANGES
+    diff = {name: _pair(old, new, use_json) for name, (old, new) in changes.items()}
+    common = {
+        "content_type": ContentType.objects.get_for_model(type(objects[0])),
+        "action": log_entry.Action.UPDATE, "actor": actor,
+        "actor_email": getattr(actor, "email", None), "cid": get_cid(),
+        "timestamp": timezone.now(), "changes": diff, **_request_context(),
+    }
+    log_entry.objects.bulk_create(
+        [log_entry(object_pk=str(obj.pk), object_id=obj.pk if isinstance(obj.pk, int) else None,
+                   object_repr=smart_str(obj), **common) for obj in objects],
+        batch_size=BATCH_SIZE)
+    return len(objects)

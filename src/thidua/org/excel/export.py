@@ -20,6 +20,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 
+from thidua.core import scoping
 from thidua.org.excel.columns import (
     EXPORT_STATUS,
     EXPORT_UNIT_NAME,
@@ -81,16 +82,33 @@ def _header(sheet, columns: list[Column]) -> list[WriteOnlyCell]:
     return cells
 
 
+#: A text starting with one of these is run as a formula by spreadsheet programs.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def text_cell(sheet, value: str):
+    """A cell that stays text even when ``value`` looks like a formula (CSV/formula injection)."""
+    if not value.startswith(FORMULA_STARTS):
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    cell.quotePrefix = True
+    return cell
+
+
 def _row(sheet, person: Person, getters) -> list:
     """One person's values; dates become date cells shown dd/mm/yyyy.
 
     Empty text is written as no cell at all: smaller file, faster writing.
+    Text that a spreadsheet would run as a formula is forced to stay text.
     """
     row = []
     for getter in getters:
         value = getter(person)
         if value == "":
             value = None
+        elif isinstance(value, str):
+            value = text_cell(sheet, value)
         elif isinstance(value, date):
             cell = WriteOnlyCell(sheet, value=value)
             cell.number_format = DATE_FORMAT
@@ -99,14 +117,28 @@ def _row(sheet, person: Person, getters) -> list:
     return row
 
 
-def people_workbook(queryset: QuerySet[Person]) -> bytes:
+def _scoped_cell_code(user):
+    """The party cell's code only when ``user`` may see that cell (it may lie in
+    another unit's subtree than the person's work unit)."""
+
+    def code(person):
+        cell = person.party_cell
+        return cell.code if cell is not None and scoping.covers(user, cell.path) else ""
+
+    return code
+
+
+def people_workbook(queryset: QuerySet[Person], user=None) -> bytes:
     """The .xlsx bytes of every person in ``queryset`` (already filtered and scoped).
 
     The caller's ordering is kept. The query count does not depend on the
-    number of people.
+    number of people. With ``user``, party cells outside the user's scope are left blank.
     """
     columns = export_columns()
     getters = [VALUES[column.key] for column in columns]
+    if user is not None:
+        getters = [_scoped_cell_code(user) if c.key == "party_cell_code" else g
+                   for c, g in zip(columns, getters, strict=True)]
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(PEOPLE.title)
     for index, column in enumerate(columns, start=1):  # before any row, in write-only mode
@@ -121,9 +153,10 @@ def people_workbook(queryset: QuerySet[Person]) -> bytes:
     return buffer.getvalue()
 
 
-def people_response(queryset: QuerySet[Person], filename: str | None = None) -> HttpResponse:
+def people_response(queryset: QuerySet[Person], filename: str | None = None,
+                    user=None) -> HttpResponse:
     """An HTTP download of :func:`people_workbook`, named ``can-bo-YYYYMMDD.xlsx`` by default."""
     filename = filename or f"can-bo-{timezone.localdate():%Y%m%d}.xlsx"
-    response = HttpResponse(people_workbook(queryset), content_type=XLSX_TYPE)
+    response = HttpResponse(people_workbook(queryset, user=user), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -14,6 +14,8 @@ document.addEventListener("click", async (event) => {
     button.disabled = true;
     try {
       const response = await fetch(button.dataset.childrenUrl, {headers: {"X-Requested-With": "fetch"}});
+      // An expired session answers with the login page: go there instead of nesting it.
+      if (response.redirected) { window.location.href = response.url; return; }
       if (!response.ok) throw new Error(response.status);
       box.innerHTML = await response.text();
       box.dataset.loaded = "1";
