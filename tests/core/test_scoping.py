@@ -47,8 +47,9 @@ def test_nested_assignments_collapse_and_union(tree, people, users):
     assert scoping.collapse(["0001", "00010002", "0002", "000100020003"]) == ["0001", "0002"]
 
 
-def test_sibling_path_prefix_is_not_confused(make_unit, make_user):
-    """Path 0001 must not cover 00010001's sibling 0002, nor 0011 (a string-prefix trap)."""
+def test_twelve_siblings_each_cover_only_themselves(make_unit, make_user):
+    """With more than ten siblings the paths run past 0009 into 000A…000C; a role on the
+    first sibling covers it alone."""
     root = make_unit("Gốc", kind="tinh_uy", code="G")
     units = [make_unit(f"Đơn vị {i}", root, code=f"D{i}") for i in range(12)]
     user = make_user("u", "secretariat", units[0])

@@ -69,6 +69,9 @@ def test_merged_unit_page_says_where_it_went(client, tree, users):
 
 
 def _grow(make_unit, make_person, parent, n_units, n_people):
+    for j in range(n_people * 3):  # people working at the unit itself (listed on its page)
+        make_person(f"Người trực tiếp {j}", parent, position="Chuyên viên", is_party_member=True,
+                    party_cell=None)
     for i in range(n_units):
         unit = make_unit(f"Chi bộ thêm {i}", parent, code=f"{parent.code}-X{i}")
         for j in range(n_people):
