@@ -1,6 +1,6 @@
 from django.urls import path
 
-from thidua.org import views, views_edit, views_import
+from thidua.org import accounts, views, views_edit, views_import
 
 app_name = "org"
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path("can-bo/xuat-excel/", views.person_export, name="person_export"),
     path("can-bo/<int:pk>/", views.person_detail, name="person_detail"),
     path("can-bo/<int:pk>/sua/", views_edit.person_edit, name="person_edit"),
+    path("can-bo/<int:pk>/tai-khoan/", accounts.person_account, name="person_account"),
     path("phan-quyen/", views.role_list, name="role_list"),
     path("phan-quyen/<int:pk>/thu-hoi/", views.role_revoke, name="role_revoke"),
     path("nhap-du-lieu/don-vi/", views_import.import_units, name="import_units"),

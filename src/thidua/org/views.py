@@ -220,6 +220,7 @@ def person_detail(request, pk):
         "discipline": person.discipline_records.all() if can_read else None,
         "can_audit": scoping.covers(user, person.unit.path, AUDIT_ROLES),
         "can_manage": scoping.covers(user, person.unit.path, MANAGE_ROLES),
+        "can_grant": scoping.covers(user, person.unit.path, GRANT_ROLES),
         "breadcrumbs": (
             _unit_breadcrumbs(user, person.unit, (person.full_name, None)) if can_read
             else [(person.full_name, None)]
