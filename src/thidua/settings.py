@@ -232,5 +232,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("THIDUA_LOG_LEVEL", "WARNING")},
 }
 
+#: Public address of the site, for links in e-mails ("https://thidua.tinh.gov.vn").
+SITE_URL = os.environ.get("THIDUA_SITE_URL", "").rstrip("/")
+
 # Page sizes of lists.
 PAGE_SIZE = 50

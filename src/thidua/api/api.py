@@ -15,7 +15,8 @@ from thidua.api.routers.org import router as org_router
 api = NinjaAPI(
     title="ThiĐua API",
     version="1",
-    description="API chỉ đọc của ThiĐua. Mỗi yêu cầu gửi tiêu đề "
+    description="API của ThiĐua: đọc theo phạm vi vai trò; văn phòng, cán bộ thi đua duyệt "
+                "đăng ký và nhập số liệu. Mỗi yêu cầu gửi tiêu đề "
                 "`Authorization: Bearer <mã>`; dữ liệu trả về đúng phạm vi "
                 "vai trò của tài khoản giữ mã.",
     urls_namespace="api",

@@ -38,6 +38,10 @@ class TransitionError(ValidationError):
     """A transition that may not happen now; the message is for the user."""
 
 
+class TransitionForbidden(TransitionError):
+    """The actor holds no role for this transition on this record (the API answers 403)."""
+
+
 @dataclass(frozen=True, init=False)
 class Transition:
     name: str
@@ -118,7 +122,11 @@ class Workflow:
 
         refusal = self.refusal(obj, name, user)
         if refusal:
-            raise TransitionError(refusal)
+            transition = self.transitions.get(name)
+            forbidden = (transition is not None
+                         and getattr(obj, self.state_field) in transition.sources
+                         and not self._actor_may(transition, obj, user))
+            raise (TransitionForbidden if forbidden else TransitionError)(refusal)
         transition = self.transitions[name]
         reason = clean_text(reason)
         if transition.reason_required and not reason:

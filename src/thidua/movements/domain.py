@@ -152,6 +152,7 @@ def review_registration(user, registration: Registration, decision: str, reason:
     """Accept or return a submitted registration (the parent's secretariat)."""
     if decision not in {"accept", "return"}:
         raise TransitionError("Thao tác không hợp lệ.")
+    require_editable(registration.movement)
     with transaction.atomic():
         log = Registration.workflow.apply(registration, decision, user, reason=reason)
         if decision == "accept":
@@ -164,7 +165,7 @@ def submit_report(user, report: UnitReport, *, text: str = "", file=None) -> Uni
     if not scoping.covers(user, report.unit.path, REGISTER_ROLES):
         raise PermissionDenied("Bạn không có quyền nộp báo cáo cho đơn vị này.")
     require_editable(report.milestone.movement)
-    if not text and not file:
+    if not text and not file and not report.file:
         raise ValidationError("Hãy viết nội dung báo cáo hoặc đính kèm tệp báo cáo.")
     report.text = text
     if file is not None:
@@ -179,6 +180,7 @@ def recognise_practice(user, practice: Practice, on: date | None = None,
                        replicate: bool = False) -> Practice:
     if practice.movement_id:
         require_manager(user, practice.movement)
+        require_editable(practice.movement)
     elif not scoping.covers(user, practice.unit.path, MANAGE_ROLES):
         raise PermissionDenied("Bạn không có quyền công nhận mô hình này.")
     practice.state = "recognised"

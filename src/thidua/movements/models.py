@@ -15,6 +15,7 @@ from django.db.models import Q
 
 from thidua.core.models import NormalizedTextMixin
 from thidua.core.roles import Role
+from thidua.core.text import fold
 from thidua.core.workflow import OWNER, Transition, Workflow
 from thidua.org.models import Person, Unit, UnitKind
 
@@ -65,6 +66,8 @@ class Movement(NormalizedTextMixin, models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    #: Title and number without accents, for searching ("167-kh/du nang cao…").
+    search_text = models.CharField(max_length=560, db_index=True, editable=False, default="")
 
     scope_path = "issuing_unit__path"
     workflow = MOVEMENT_WORKFLOW
@@ -82,6 +85,10 @@ class Movement(NormalizedTextMixin, models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        self.search_text = fold(f"{self.number}-{self.symbol} {self.title}")[:560]
+        return super().save(*args, **kwargs)
 
     @property
     def document_number(self) -> str:
@@ -291,6 +298,7 @@ class Practice(NormalizedTextMixin, models.Model):
     movement = models.ForeignKey(Movement, verbose_name="phong trào", null=True, blank=True,
                                  on_delete=models.SET_NULL, related_name="practices")
     name = models.CharField("tên mô hình", max_length=300)
+    name_folded = models.CharField(max_length=300, db_index=True, editable=False, default="")
     field = models.CharField("lĩnh vực", max_length=120, blank=True)
     description = models.TextField("mô tả", blank=True)
     started_on = models.DateField("bắt đầu thực hiện")
@@ -314,6 +322,10 @@ class Practice(NormalizedTextMixin, models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.name_folded = fold(self.name)
+        return super().save(*args, **kwargs)
+
 
 class Exemplar(NormalizedTextMixin, models.Model):
     """An exemplary collective or individual (điển hình tiên tiến) found by a movement."""
@@ -334,6 +346,12 @@ class Exemplar(NormalizedTextMixin, models.Model):
         ordering = ["-marked_on", "pk"]
         verbose_name = "điển hình tiên tiến"
         verbose_name_plural = "điển hình tiên tiến"
+        constraints = [
+            models.UniqueConstraint(fields=["movement", "person"], condition=Q(person__isnull=False),
+                                    name="movements_one_exemplar_person"),
+            models.UniqueConstraint(fields=["movement", "unit"], condition=Q(person__isnull=True),
+                                    name="movements_one_exemplar_unit"),
+        ]
 
     def __str__(self):
         return self.person.full_name if self.person_id else self.unit.name

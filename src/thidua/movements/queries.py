@@ -4,6 +4,7 @@ from django.db.models import Count, Q, QuerySet
 
 from thidua.core import scoping
 from thidua.core.roles import ALL_ROLES, READ_ROLES
+from thidua.core.text import fold
 from thidua.movements.models import Movement
 
 
@@ -20,6 +21,12 @@ def visible_movements(user) -> QuerySet[Movement]:
     reaching = (scoping.reaching_q(user, ALL_ROLES, field="scope_unit__path")
                 | scoping.subtree_q(user, ALL_ROLES, field="scope_unit__path"))
     return Movement.objects.filter(issued | (reaching & ~Q(state="draft")))
+
+
+def search_movements(movements: QuerySet[Movement], text: str) -> QuerySet[Movement]:
+    """Movements whose number or title contains ``text``, accents and case ignored."""
+    folded = fold(text)
+    return movements.filter(search_text__contains=folded) if folded else movements
 
 
 def with_registration_counts(movements: QuerySet[Movement]) -> QuerySet[Movement]:
