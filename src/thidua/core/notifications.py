@@ -8,6 +8,7 @@ e-mailed once.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -21,23 +22,44 @@ from django.views.decorators.http import require_POST
 from thidua.core.models import Notification
 
 
+@dataclass(frozen=True)
+class Notice:
+    users: tuple
+    key: str
+    title: str
+    body: str = ""
+    url: str = ""
+
+
 def notify(users: Iterable, *, key: str, title: str, body: str = "", url: str = "",
            email: bool = True) -> int:
     """Notify ``users`` once per ``key``; return how many new notifications were made."""
-    users = [u for u in users if u is not None and u.is_active]
-    if not users:
+    return notify_many([Notice(tuple(users), key, title, body, url)], email=email)
+
+
+def notify_many(notices: Iterable[Notice], *, email: bool = True) -> int:
+    """Send many notices in a fixed number of queries (reminding 5,000 units at once)."""
+    notices = [n for n in notices if n.users]
+    wanted = [(u, n) for n in notices for u in n.users if u is not None and u.is_active]
+    if not wanted:
         return 0
-    already = set(Notification.objects.filter(user__in=users, key=key)
-                  .values_list("user_id", flat=True))
-    fresh = [u for u in users if u.pk not in already]
+    keys = {n.key for n in notices}
+    already = set(Notification.objects.filter(key__in=keys, user__in={u.pk for u, _n in wanted})
+                  .values_list("user_id", "key"))
+    fresh, seen = [], set()
+    for user, notice in wanted:
+        if (user.pk, notice.key) not in already and (user.pk, notice.key) not in seen:
+            seen.add((user.pk, notice.key))
+            fresh.append((user, notice))
     Notification.objects.bulk_create(
-        [Notification(user=u, key=key, title=title, body=body, url=url) for u in fresh],
-        ignore_conflicts=True)
+        [Notification(user=u, key=n.key, title=n.title, body=n.body, url=n.url) for u, n in fresh],
+        ignore_conflicts=True, batch_size=500)
     if email:
-        messages = [(f"[ThiĐua] {title}", f"{body}\n\n{url}".strip(), settings.DEFAULT_FROM_EMAIL,
-                     [u.email]) for u in fresh if u.email]
-        if messages:
-            send_mass_mail(messages, fail_silently=True)
+        base = settings.SITE_URL
+        mails = [(f"[ThiĐua] {n.title}", f"{n.body}\n\n{base}{n.url}".strip(),
+                  settings.DEFAULT_FROM_EMAIL, [u.email]) for u, n in fresh if u.email]
+        if mails:
+            send_mass_mail(mails, fail_silently=True)
     return len(fresh)
 
 

@@ -18,7 +18,9 @@ from thidua.core.roles import MANAGE_ROLES, Role
 from thidua.core.workflow import TransitionError
 from thidua.movements import indicators
 from thidua.movements.models import (
+    Commitment,
     ManualValue,
+    Milestone,
     MilestoneKind,
     Movement,
     Practice,
@@ -79,9 +81,12 @@ def past_deadlines(movement: Movement, today: date) -> list[str]:
     return problems
 
 
-def _expected_reports(movement: Movement) -> None:
+def _expected_reports(movement: Movement, only: Milestone | None = None) -> None:
     """One expected report per acting unit of the scope for each milestone that asks for one."""
-    for milestone in movement.milestones.filter(requires_report=True).prefetch_related("actor_kinds"):
+    milestones = movement.milestones.filter(requires_report=True)
+    if only is not None:
+        milestones = milestones.filter(pk=only.pk)
+    for milestone in milestones.prefetch_related("actor_kinds"):
         kinds = [k.pk for k in milestone.actor_kinds.all()] or list(
             movement.participant_kinds.values_list("pk", flat=True))
         units = Unit.objects.filter(path__startswith=movement.scope_unit.path, is_active=True)
@@ -112,6 +117,22 @@ def close(user, movement: Movement, reason: str = ""):
     return Movement.workflow.apply(movement, "close", user, reason=reason)
 
 
+def reopen(user, movement: Movement, reason: str):
+    return Movement.workflow.apply(movement, "reopen", user, reason=reason)
+
+
+@transaction.atomic
+def save_milestone(user, milestone: Milestone) -> Milestone:
+    """Save a milestone; on a launched movement a report milestone gets its expected
+    reports at once (the "reports on time" indicator needs them as denominator)."""
+    require_manager(user, milestone.movement)
+    require_editable(milestone.movement)
+    milestone.save()
+    if milestone.movement.state == "launched" and milestone.requires_report:
+        _expected_reports(milestone.movement, only=milestone)
+    return milestone
+
+
 def registration_deadline(movement: Movement) -> date | None:
     milestone = movement.milestones.filter(kind=MilestoneKind.REGISTRATION).order_by("due_on").first()
     return milestone.due_on if milestone else None
@@ -123,6 +144,12 @@ def start_registration(user, movement: Movement, unit: Unit, person=None) -> Reg
         raise ValidationError("Chỉ đăng ký được phong trào đang triển khai.")
     if not unit.path.startswith(movement.scope_unit.path):
         raise ValidationError("Đơn vị không thuộc phạm vi của phong trào này.")
+    kinds = set(movement.participant_kinds.values_list("pk", flat=True))
+    if person is None and kinds and unit.kind_id not in kinds:
+        raise ValidationError("Loại đơn vị này không tham gia phong trào.")
+    if person is not None and movement.staff_categories \
+            and person.staff_category not in movement.staff_categories:
+        raise ValidationError("Phong trào không dành cho đối tượng cán bộ này.")
     own_person = person is not None and person.user_id == user.pk
     if not own_person and not scoping.covers(user, unit.path, REGISTER_ROLES):
         raise PermissionDenied("Bạn không có quyền đăng ký thay cho đơn vị này.")
@@ -133,6 +160,20 @@ def start_registration(user, movement: Movement, unit: Unit, person=None) -> Reg
     except IntegrityError as exc:
         who = person.full_name if person is not None else unit.name
         raise ValidationError(f"{who} đã đăng ký phong trào này rồi.") from exc
+
+
+@transaction.atomic
+def save_commitments(user, registration: Registration, rows: list[dict], note: str = "") -> None:
+    """Replace the commitments while the registration may still be submitted by ``user``
+    (a draft or returned one); the row is locked so a submission meanwhile wins."""
+    require_editable(registration.movement)
+    current = Registration.objects.select_for_update().get(pk=registration.pk)
+    if Registration.workflow.refusal(current, "submit", user):
+        raise ValidationError("Bản đăng ký này không sửa được nữa (đã gửi hoặc đã được duyệt).")
+    registration.commitments.all().delete()
+    Commitment.objects.bulk_create([Commitment(registration=registration, **row) for row in rows])
+    Registration.objects.filter(pk=registration.pk).update(note=note)
+    registration.note = note
 
 
 def submit_registration(user, registration: Registration):

@@ -203,6 +203,22 @@ class Target(NormalizedTextMixin, models.Model):
         return self.wording
 
 
+def _reviewed_from_above(registration, user):
+    """A unit does not accept its own commitments: a unit's registration is reviewed from
+    the unit above it (the issuing unit's own excepted, nobody above follows it in this
+    movement); an individual's registration by the secretariat covering his unit."""
+    from thidua.core import scoping
+    from thidua.core.roles import MANAGE_ROLES
+
+    unit = registration.unit
+    if registration.person_id is not None or unit.pk == registration.movement.issuing_unit_id:
+        return None
+    parent = unit.path[: -Unit.steplen]
+    if parent and scoping.covers(user, parent, MANAGE_ROLES):
+        return None
+    return "Đăng ký của một đơn vị do cấp trên của đơn vị đó xét duyệt."
+
+
 REGISTRATION_WORKFLOW = Workflow(
     states={"draft": "Đang soạn", "submitted": "Đã gửi", "returned": "Bị trả lại",
             "accepted": "Đã chấp nhận"},
@@ -211,9 +227,10 @@ REGISTRATION_WORKFLOW = Workflow(
         Transition("submit", ["draft", "returned"], "submitted", "Gửi đăng ký",
                    roles={OWNER, Role.LEADER, Role.SECRETARIAT, Role.ADMIN}),
         Transition("accept", "submitted", "accepted", "Chấp nhận",
-                   roles={Role.SECRETARIAT, Role.ADMIN}),
+                   roles={Role.SECRETARIAT, Role.ADMIN}, guard=_reviewed_from_above),
         Transition("return", "submitted", "returned", "Trả lại",
-                   roles={Role.SECRETARIAT, Role.ADMIN}, reason_required=True),
+                   roles={Role.SECRETARIAT, Role.ADMIN}, reason_required=True,
+                   guard=_reviewed_from_above),
     ],
 )
 

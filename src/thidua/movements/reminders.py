@@ -20,7 +20,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
@@ -150,10 +149,7 @@ def remind_milestone(milestone: Milestone, today: date) -> MilestoneReminder:
     users = list(responsible_users(units))
     result.users = len(users)
     title, body = message(milestone, today)
-    url = _link(milestone)
-    site = getattr(settings, "SITE_URL", "")
-    if site:
-        body += f"\n\nXem chi tiết: {site.rstrip('/')}{url}"
+    url = _link(milestone)  # notify() puts the site's full address in the e-mail
     result.sent = notify(users, key=f"nhac-han:{milestone.pk}:{today.isoformat()}",
                          title=title, body=body, url=url)
     return result
