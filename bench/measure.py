@@ -115,6 +115,208 @@ def bench_pages(rec: Recorder, name: str, client, urls: list[str]) -> None:
         print(f"  {name}: skipped, the view is not written yet (HTTP 501 at {exc})", flush=True)
 
 
+# The movement dashboard -----------------------------------------------------------------
+#
+# One hand-written statement per indicator kind computes, for the units under
+# ``root``, the numerator and denominator grouped by the child of ``root``
+# each unit lies under (the first ``child_length`` characters of its path);
+# the root's own total is the sum of the groups. The statements are what an
+# engineer would write by hand for one target; :func:`reference_numbers`
+# fills them from the target's parameters. Both backends run them as they are
+# (``GROUP BY 1``, ``SUBSTR``, path ranges as ``org.models.PathStartsWith``).
+
+SQL_UNITS_REGISTERED = """
+SELECT SUBSTR(u.path, 1, %s), COUNT(r.id), COUNT(*)
+FROM org_unit u
+JOIN org_unitkind k ON k.id = u.kind_id
+LEFT JOIN movements_registration r
+  ON r.unit_id = u.id AND r.movement_id = %s AND r.person_id IS NULL
+ AND r.state = 'accepted' AND r.accepted_at <= %s
+WHERE u.path >= %s AND u.path <= %s AND u.is_active = %s AND k.code IN ({kinds})
+GROUP BY 1
+"""
+SQL_PEOPLE_REGISTERED = """
+SELECT SUBSTR(u.path, 1, %s), COUNT(r.id), COUNT(*)
+FROM org_person p
+JOIN org_unit u ON u.id = p.unit_id
+LEFT JOIN movements_registration r
+  ON r.person_id = p.id AND r.movement_id = %s
+ AND r.state IN ('submitted', 'accepted') AND r.submitted_at <= %s
+WHERE u.path >= %s AND u.path <= %s AND p.status = %s AND p.staff_category IN ({categories})
+GROUP BY 1
+"""
+SQL_UNITS_WITH_PRACTICES = """
+SELECT SUBSTR(u.path, 1, %s), SUM(CASE WHEN COALESCE(pc.n, 0) >= %s THEN 1 ELSE 0 END), COUNT(*)
+FROM org_unit u
+JOIN org_unitkind k ON k.id = u.kind_id
+LEFT JOIN (SELECT unit_id, COUNT(*) AS n FROM movements_practice
+           WHERE movement_id = %s AND {day_condition} GROUP BY unit_id) pc ON pc.unit_id = u.id
+WHERE u.path >= %s AND u.path <= %s AND u.is_active = %s AND k.code IN ({kinds})
+GROUP BY 1
+"""
+PRACTICE_STARTED = "started_on <= %s"
+PRACTICE_RECOGNISED = "state = 'recognised' AND recognised_on <= %s"
+SQL_REPORTS_ON_TIME = """
+SELECT SUBSTR(u.path, 1, %s),
+       SUM(CASE WHEN rep.submitted_at IS NOT NULL AND rep.submitted_at <= %s THEN 1 ELSE 0 END),
+       COUNT(*)
+FROM movements_unitreport rep
+JOIN org_unit u ON u.id = rep.unit_id
+WHERE rep.milestone_id = %s AND u.path >= %s AND u.path <= %s
+GROUP BY 1
+"""
+SQL_MANUAL = """
+SELECT SUBSTR(u.path, 1, %s), SUM(v.value), COUNT(*)
+FROM movements_manualvalue v
+JOIN org_unit u ON u.id = v.unit_id
+WHERE v.target_id = %s AND v.measured_on <= %s AND u.path >= %s AND u.path <= %s
+  AND v.measured_on = (SELECT MAX(w.measured_on) FROM movements_manualvalue w
+                       WHERE w.target_id = v.target_id AND w.unit_id = v.unit_id
+                         AND w.measured_on <= %s)
+GROUP BY 1
+"""
+
+
+def _placeholders(values) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def reference_statement(target, movement, root, as_of):
+    """(SQL, params) of the hand-written query for ``target`` at ``root`` on ``as_of``.
+
+    Only the target's own parameters are read here (the milestone's due date for
+    the reports), so the timed part is the query alone.
+    """
+    from django.db import connection
+
+    from thidua.movements.indicators import end_of_day
+    from thidua.movements.models import Milestone
+    from thidua.org.choices import PersonStatus
+    from thidua.org.models import Unit
+
+    ops = connection.ops
+    top = root.path + Unit.alphabet[-1] * (Unit._meta.get_field("path").max_length - len(root.path))
+    child = len(root.path) + Unit.steplen
+    params = target.params or {}
+    day_end = ops.adapt_datetimefield_value(end_of_day(as_of))
+    day = ops.adapt_datefield_value(as_of)
+    kinds = list(params.get("unit_kinds") or movement.participant_kinds.values_list("code", flat=True))
+    if target.indicator == "units_registered":
+        return (SQL_UNITS_REGISTERED.format(kinds=_placeholders(kinds)),
+                [child, movement.pk, day_end, root.path, top, True, *kinds])
+    if target.indicator == "people_registered":
+        categories = list(params.get("staff_categories") or movement.staff_categories)
+        return (SQL_PEOPLE_REGISTERED.format(categories=_placeholders(categories)),
+                [child, movement.pk, day_end, root.path, top, PersonStatus.ACTIVE, *categories])
+    if target.indicator == "units_with_practices":
+        condition = PRACTICE_RECOGNISED if params.get("recognised_only") else PRACTICE_STARTED
+        sql = SQL_UNITS_WITH_PRACTICES.format(day_condition=condition, kinds=_placeholders(kinds))
+        return sql, [child, int(params.get("min_count", 1)), movement.pk, day, root.path, top,
+                     True, *kinds]
+    if target.indicator == "reports_on_time":
+        due = Milestone.objects.get(pk=params["milestone"]).due_on
+        cutoff = ops.adapt_datetimefield_value(end_of_day(min(due, as_of)))
+        return SQL_REPORTS_ON_TIME, [child, cutoff, params["milestone"], root.path, top]
+    if target.indicator == "manual":
+        return SQL_MANUAL, [child, target.pk, day, root.path, top, day]
+    raise ValueError(f"no reference SQL for {target.indicator}")
+
+
+def run_reference(statement) -> dict[str, tuple[float, float]]:
+    """Child path → (numerator, denominator) from one statement."""
+    from django.db import connection
+
+    sql, params = statement
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {key: (float(num or 0), float(den)) for key, num, den in cursor.fetchall()}
+
+
+def engine_numbers(movement, root):
+    """What the dashboard computes at ``root``: per target, the total and each child's sums."""
+    from thidua.movements.engine import Dashboard
+
+    board = Dashboard(movement, root)
+    result = {}
+    for target in board.targets():
+        measure = board.row(target).measure
+        children = {row.unit.path: (row.measure.numerator, row.measure.denominator)
+                    for row in board.child_rows(target)}
+        result[target.pk] = ((measure.numerator, measure.denominator), children)
+    return result
+
+
+def check_same_numbers(engine, reference) -> None:
+    """Refuse to compare times of computations that do not agree."""
+    for target_id, (total, children) in engine.items():
+        groups = reference[target_id]
+        sums = tuple(sum(pair[i] for pair in groups.values()) for i in (0, 1))
+        pairs = [(total, sums)] + [(pair, groups.get(path, (0.0, 0.0)))
+                                   for path, pair in children.items()]
+        for mine, theirs in pairs:
+            if any(abs(a - b) > 1e-6 * max(1.0, abs(b)) for a, b in zip(mine, theirs, strict=True)):
+                raise RuntimeError(f"target {target_id}: engine {mine} != SQL {theirs}")
+
+
+def bench_engine_vs_sql(rec: Recorder, movement, root, repeats: int) -> None:
+    """Median time of the engine's root values and child rows of every target, against
+    one hand-written query per target computing the same numbers, in this process."""
+    from django.utils import timezone
+
+    as_of = timezone.localdate()
+    targets = list(movement.targets.all())
+    statements = {t.pk: reference_statement(t, movement, root, as_of) for t in targets}
+    check_same_numbers(engine_numbers(movement, root),
+                       {pk: run_reference(s) for pk, s in statements.items()})
+
+    def by_hand():
+        return {pk: run_reference(statement) for pk, statement in statements.items()}
+
+    for _ in range(2):  # warm both
+        engine_numbers(movement, root)
+        by_hand()
+    engine_ms, sql_ms = [], []
+    for _ in range(repeats):  # interleaved, so that load on the machine hits both alike
+        engine_ms.append(timed_ms(lambda: engine_numbers(movement, root)))
+        sql_ms.append(timed_ms(by_hand))
+    engine, sql = statistics.median(engine_ms), statistics.median(sql_ms)
+    rec.add("movement_engine_median_ms", engine, "ms")
+    rec.add("movement_sql_median_ms", sql, "ms")
+    rec.add("movement_dashboard_vs_sql", engine / sql, "ratio")
+
+
+def count_queries(client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as seen:
+        response = client.get(url)
+    if response.status_code != 200:
+        raise RuntimeError(f"GET {url} answered HTTP {response.status_code}")
+    return len(seen)
+
+
+def bench_movement_dashboard(rec: Recorder, client, movement, root, communes, samples: int,
+                             rng: random.Random) -> None:
+    """The dashboard page at the province's root and at random communes (half each)."""
+    from django.urls import reverse
+
+    base = reverse("movements:dashboard", args=[movement.pk])
+    root_urls = [f"{base}?{urlencode({'don-vi': root.pk})}"] * max(1, samples // 2)
+    commune_urls = [f"{base}?{urlencode({'don-vi': rng.choice(communes).pk})}"
+                    for _ in range(max(1, samples - len(root_urls)))]
+    urls = root_urls + commune_urls
+    rng.shuffle(urls)
+    for url in urls[:WARM_UP]:
+        get_ms(client, url)
+    timed = [(url, get_ms(client, url)) for url in urls]
+    rec.latency("movement_dashboard", [ms for _url, ms in timed])
+    rec.latency("movement_dashboard_root", [ms for url, ms in timed if url == root_urls[0]])
+    rec.latency("movement_dashboard_commune", [ms for url, ms in timed if url != root_urls[0]])
+    counts = {count_queries(client, root_urls[0]), count_queries(client, commune_urls[0])}
+    rec.add("movement_dashboard_queries", max(counts), "queries")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", required=True)
@@ -144,6 +346,12 @@ def main() -> int:
     call_command("gen_province", communes=size["communes"], units=size["units"],
                  people=size["people"], stdout=StringIO())
     rec.add("province_generate_s", time.perf_counter() - started, "s")
+
+    from thidua.movements import synthetic as synthetic_movement
+
+    started = time.perf_counter()
+    made = synthetic_movement.generate(synthetic_movement.Spec(province_code=synthetic.Spec().code))
+    rec.add("movement_generate_s", time.perf_counter() - started, "s")
 
     # PostgreSQL: planner statistics, as autovacuum gathers them minutes after a
     # bulk load. SQLite: none, since nothing in ThiĐua runs ANALYZE or
@@ -176,6 +384,9 @@ def main() -> int:
     list_urls = [f"{people_url}?{urlencode(params)}" for params in with_q + without_q]
     rng.shuffle(list_urls)
     bench_pages(rec, "people_list", client, list_urls)
+
+    bench_movement_dashboard(rec, client, made.movement, root, communes, samples, rng)
+    bench_engine_vs_sql(rec, made.movement, root, repeats=max(5, samples // 4))
     return 0
 
 

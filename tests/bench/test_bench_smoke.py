@@ -11,7 +11,10 @@ STABLE_NAMES = {
     "people_search_median_ms", "people_search_p95_ms",
     "unit_page_median_ms", "unit_page_p95_ms",
     "people_list_median_ms", "people_list_p95_ms",
+    "movement_dashboard_median_ms", "movement_dashboard_p95_ms",
+    "movement_dashboard_vs_sql", "movement_dashboard_queries",
 }
+UNITS = {"s": "s", "ms": "ms", "vs_sql": "ratio", "queries": "queries"}
 
 
 def test_harness_writes_the_figures_as_json_lines(tmp_path):
@@ -24,9 +27,10 @@ def test_harness_writes_the_figures_as_json_lines(tmp_path):
     assert run.returncode == 0, run.stdout + run.stderr
 
     figures = [json.loads(line) for line in output.read_text().splitlines()]
-    assert {f["name"] for f in figures} == STABLE_NAMES
+    assert {f["name"] for f in figures} >= STABLE_NAMES
     for figure in figures:
         assert set(figure) == {"name", "db", "value", "unit", "scale"}
         assert (figure["db"], figure["scale"]) == ("sqlite", "tiny")
         assert isinstance(figure["value"], int | float) and figure["value"] >= 0
-        assert figure["unit"] == ("s" if figure["name"].endswith("_s") else "ms")
+        suffix = next(s for s in UNITS if figure["name"].endswith("_" + s))
+        assert figure["unit"] == UNITS[suffix]
