@@ -29,7 +29,8 @@ demo: $(VENV)/.installed
 	$(BIN)/thidua collectstatic --noinput -v0
 	@echo ""
 	@echo "ThiĐua đang chạy tại http://$(HOST):$(PORT)  (Ctrl+C để dừng)"
-	$(BIN)/gunicorn thidua.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 2 \
+	$(BIN)/gunicorn thidua.wsgi --config python:thidua.gunicorn_conf \
+		--bind $(HOST):$(PORT) --workers 2 --threads 2 \
 		--access-logfile - --error-logfile -
 
 ## make test: ruff, then the whole suite on SQLite, then on PostgreSQL when
