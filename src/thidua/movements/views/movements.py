@@ -420,27 +420,28 @@ def _step(request) -> int:
 @movement_manager()
 @require_http_methods(["GET", "POST"])
 def content_add(request, movement):
-    form = ContentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        content = form.save(commit=False)
-        content.movement = movement
-        content.order = (movement.contents.aggregate(n=Max("order"))["n"] or 0) + 1
-        content.save()
-        messages.success(request, "Đã thêm nội dung thi đua.")
-        return redirect(_detail_url(movement) + "#noi-dung")
-    return _item_page(request, movement, form, title="Thêm nội dung thi đua", submit="Thêm")
+    return _content_form(request, movement, None)
 
 
 @movement_manager()
 @require_http_methods(["GET", "POST"])
 def content_edit(request, movement, item_pk):
-    content = get_object_or_404(movement.contents, pk=item_pk)
+    return _content_form(request, movement, get_object_or_404(movement.contents, pk=item_pk))
+
+
+def _content_form(request, movement, content):
+    """Add (at the end of the plan's order) or edit a content."""
     form = ContentForm(request.POST or None, instance=content)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Đã lưu nội dung thi đua.")
+        item = form.save(commit=False)
+        if content is None:
+            item.movement = movement
+            item.order = (movement.contents.aggregate(n=Max("order"))["n"] or 0) + 1
+        item.save()
+        messages.success(request, "Đã lưu nội dung thi đua." if content else "Đã thêm nội dung thi đua.")
         return redirect(_detail_url(movement) + "#noi-dung")
-    return _item_page(request, movement, form, title="Sửa nội dung thi đua", submit="Lưu")
+    title = "Sửa nội dung thi đua" if content else "Thêm nội dung thi đua"
+    return _item_page(request, movement, form, title=title, submit="Lưu" if content else "Thêm")
 
 
 @movement_manager()
@@ -468,27 +469,27 @@ def content_move(request, movement, item_pk):
 @movement_manager()
 @require_http_methods(["GET", "POST"])
 def milestone_add(request, movement):
-    form = MilestoneForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        form.instance.movement = movement
-        domain.save_milestone(request.user, form.save(commit=False))
-        form.save_m2m()
-        messages.success(request, "Đã thêm mốc thời gian.")
-        return redirect(_detail_url(movement) + "#moc")
-    return _item_page(request, movement, form, title="Thêm mốc thời gian", submit="Thêm")
+    return _milestone_form(request, movement, None)
 
 
 @movement_manager()
 @require_http_methods(["GET", "POST"])
 def milestone_edit(request, movement, item_pk):
-    milestone = get_object_or_404(movement.milestones, pk=item_pk)
+    return _milestone_form(request, movement, get_object_or_404(movement.milestones, pk=item_pk))
+
+
+def _milestone_form(request, movement, milestone):
+    """Add or edit a milestone through the domain (a report milestone added after launch
+    gets its expected reports at once)."""
     form = MilestoneForm(request.POST or None, instance=milestone)
     if request.method == "POST" and form.is_valid():
+        form.instance.movement = movement
         domain.save_milestone(request.user, form.save(commit=False))
         form.save_m2m()
-        messages.success(request, "Đã lưu mốc thời gian.")
+        messages.success(request, "Đã lưu mốc thời gian." if milestone else "Đã thêm mốc thời gian.")
         return redirect(_detail_url(movement) + "#moc")
-    return _item_page(request, movement, form, title="Sửa mốc thời gian", submit="Lưu")
+    title = "Sửa mốc thời gian" if milestone else "Thêm mốc thời gian"
+    return _item_page(request, movement, form, title=title, submit="Lưu" if milestone else "Thêm")
 
 
 @movement_manager()
