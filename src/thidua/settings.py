@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "thidua.core",
     "thidua.org",
     "thidua.movements",
+    "thidua.kpi",
     "thidua.api",
 ]
 

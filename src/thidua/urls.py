@@ -21,6 +21,7 @@ urlpatterns = [
     path("thong-bao/doc-het/", notifications.notification_read_all, name="notifications_read_all"),
     path("", include("thidua.org.urls")),
     path("phong-trao/", include("thidua.movements.urls")),
+    path("kpi/", include("thidua.kpi.urls")),
     path("api/v1/", api.urls),
     path("quan-tri/", admin.site.urls),
 ]
