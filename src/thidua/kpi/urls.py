@@ -1,6 +1,6 @@
 """URLs of the KPI screens, each screen module contributing its own list."""
 
-from thidua.kpi.views import policy, sheets, unit
+from thidua.kpi.views import imports, policy, sheets, unit
 
 app_name = "kpi"
 
@@ -8,4 +8,5 @@ urlpatterns = [
     *sheets.urlpatterns,
     *unit.urlpatterns,
     *policy.urlpatterns,
+    *imports.urlpatterns,
 ]

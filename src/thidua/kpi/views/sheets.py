@@ -8,4 +8,8 @@ def sheet(request, pk):
     return HttpResponse("")
 
 
-urlpatterns: list = [path("phieu/<int:pk>/", sheet, name="sheet")]
+def mine(request):
+    return HttpResponse("")
+
+
+urlpatterns: list = [path("phieu/<int:pk>/", sheet, name="sheet"), path("", mine, name="mine")]

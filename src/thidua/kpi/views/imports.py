@@ -1,0 +1,4 @@
+"""Placeholder: filled by the screen work (see docs/ARCHITECTURE.md, KPI)."""
+
+
+urlpatterns: list = []
