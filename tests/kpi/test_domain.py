@@ -265,3 +265,22 @@ def test_two_leaders_finalising_at_once_one_wins(staff, users, month, fill, make
     assert sorted(outcomes)[-1] == "won" and outcomes.count("won") == 1
     assert any("người khác" in o for o in outcomes)
     assert UnitMonth.objects.count() == 0
+
+
+def test_submitting_tells_the_units_leaders(submitted, users):
+    titles = list(users["leader"].notifications.values_list("title", flat=True))
+    assert titles == [f"Phạm Thu Hà gửi phiếu đánh giá {submitted.month_label.lower()}"]
+    assert not users["other"].notifications.exists()
+
+
+def test_a_leaders_open_sheet_follows_his_staff(staff, users, month, fill):
+    chief = domain.sheet_for(staff.chief, month, users["leader"])
+    fill(chief, users["leader"])
+    chief.refresh_from_db()
+    assert chief.score == Decimal("100.00")
+    clerk = domain.sheet_for(staff.clerk, month, users["leader"])
+    fill(clerk, users["leader"], task={**GOOD_TASK, "done": 1, "meeting": 1, "on_time": 1},
+         general={"chinh_tri": "1"})
+    assert clerk.grade == Grade.KHT
+    chief.refresh_from_db()
+    assert chief.score == Decimal("82.50")  # half the task points follow the unit: 50%

@@ -208,12 +208,20 @@ def _apply_result(sheet: MonthSheet, result: scoring.SheetResult) -> None:
 
 
 def recompute(sheet: MonthSheet) -> scoring.SheetResult:
+    """Score the sheet again and store it; a staff member's grade moves his leaders'
+    open sheets of the month too (they carry the unit's result)."""
     result = breakdown(sheet)
     _apply_result(sheet, result)
     MonthSheet.objects.filter(pk=sheet.pk).update(
         score=sheet.score, computed_grade=sheet.computed_grade, grade=sheet.grade,
         grade_note=sheet.grade_note, lowered_for_cap=sheet.lowered_for_cap,
         updated_at=timezone.now())
+    if not sheet.is_leader:
+        leaders = (MonthSheet.objects.filter(unit_id=sheet.unit_id, month=sheet.month,
+                                             is_leader=True)
+                   .exclude(state="finalised").select_related("unit"))
+        for leader in leaders:
+            recompute(leader)
     return result
 
 
@@ -534,6 +542,8 @@ def transition(sheet: MonthSheet, name: str, user, reason: str = ""):
                                                           finalised_by=user)
         elif name == "reopen":
             MonthSheet.objects.filter(pk=sheet.pk).update(finalised_at=None, finalised_by=None)
+    if name == "submit":
+        _tell_reviewers(sheet, log)
     person_user = sheet.person.user
     if name in ("return", "finalise", "reopen") and person_user is not None:
         titles = {"return": f"Phiếu đánh giá {sheet.month_label.lower()} bị trả lại",
@@ -543,6 +553,21 @@ def transition(sheet: MonthSheet, name: str, user, reason: str = ""):
         notify([person_user], key=f"kpi-{name}-{log.pk}", title=titles[name],
                body=log.reason, url=_sheet_url(sheet))
     return log
+
+
+def _tell_reviewers(sheet: MonthSheet, log) -> None:
+    """Tell the leaders of the sheet's unit (on it or above) that a sheet awaits them."""
+    from django.contrib.auth import get_user_model
+
+    from thidua.org.models import RoleAssignment
+
+    holders = RoleAssignment.objects.filter(
+        role=Role.LEADER, unit__path__in=scoping.ancestor_paths([sheet.unit.path]),
+        unit__is_active=True).exclude(user_id=sheet.person.user_id).values("user_id")
+    reviewers = get_user_model().objects.filter(pk__in=holders, is_active=True)
+    notify(reviewers, key=f"kpi-submit-{log.pk}",
+           title=f"{sheet.person.full_name} gửi phiếu đánh giá {sheet.month_label.lower()}",
+           url=_sheet_url(sheet))
 
 
 def lower_for_cap(sheet: MonthSheet, user, reason: str) -> None:
