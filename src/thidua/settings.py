@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "thidua.org",
     "thidua.movements",
     "thidua.kpi",
+    "thidua.documents",
     "thidua.api",
 ]
 
