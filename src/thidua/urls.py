@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("thidua.org.urls")),
     path("phong-trao/", include("thidua.movements.urls")),
     path("kpi/", include("thidua.kpi.urls")),
+    path("van-ban/", include("thidua.documents.urls")),
     path("api/v1/", api.urls),
     path("quan-tri/", admin.site.urls),
 ]

@@ -1,0 +1,13 @@
+"""URLs of documents, each screen module contributing its own list."""
+
+from thidua.documents.views import certificates, issuers, movement, numbers, templates
+
+app_name = "documents"
+
+urlpatterns = [
+    *movement.urlpatterns,
+    *templates.urlpatterns,
+    *issuers.urlpatterns,
+    *numbers.urlpatterns,
+    *certificates.urlpatterns,
+]
