@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from thidua.core import scoping
@@ -153,6 +154,7 @@ def unit_detail(request, pk):
         "direct_people": direct_people,
         "can_audit": scoping.covers(user, unit.path, AUDIT_ROLES),
         "can_manage": scoping.covers(user, unit.path, MANAGE_ROLES),
+        "kpi_month": f"{timezone.localdate():%Y-%m}",
         "breadcrumbs": _unit_breadcrumbs(user, unit),
     })
 
