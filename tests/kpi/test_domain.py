@@ -231,7 +231,7 @@ def test_year_from_the_months(staff, users, tree, fill):
     result = results[staff.staff.pk]
     assert result.score == Decimal("85.50") and result.grade == Grade.HTT
     assert len(result.months) == 2
-    stored = domain.store_year(tree.ward_a.subtree(), year)
+    stored = domain.store_year(tree.ward_a.subtree(), year, users["leader"])
     assert stored == 1
     assert YearResult.objects.get(person=staff.staff, year=year).grade == Grade.HTT
 
@@ -284,3 +284,10 @@ def test_a_leaders_open_sheet_follows_his_staff(staff, users, month, fill):
     assert clerk.grade == Grade.KHT
     chief.refresh_from_db()
     assert chief.score == Decimal("82.50")  # half the task points follow the unit: 50%
+
+
+def test_the_year_is_computed_by_the_units_leader_only(tree, users):
+    with pytest.raises(PermissionDenied):
+        domain.store_year(tree.ward_a.subtree(), 2026, users["other"])
+    with pytest.raises(PermissionDenied):
+        domain.store_year(tree.ward_a.subtree(), 2026, users["secretariat"])

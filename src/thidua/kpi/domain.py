@@ -802,13 +802,17 @@ def period_results(people, months: list[date], policies: dict[int, Policy] | Non
     return results
 
 
-def store_year(units, year: int, batch: int = 5000) -> int:
+def store_year(units, year: int, user, batch: int = 5000) -> int:
     """Compute and keep the year of every active person of ``units`` (``thidua kpi year``).
 
-    People are read in batches; each batch is a few queries and one bulk write.
+    ``user`` must lead (or administer) every unit. People are read in
+    batches; each batch is a few queries and one bulk write.
     """
     months = months_of(year)
     unit_list = list(units)
+    denied = [u.name for u in unit_list if not scoping.covers(user, u.path, REVIEWERS)]
+    if denied:
+        raise PermissionDenied(f"Bạn không có quyền tính kết quả năm của: {', '.join(denied[:5])}.")
     policies = {pk: value[0] for pk, value in policies_for_units(unit_list).items()}
     people = list(Person.objects.filter(unit__in=[u.pk for u in unit_list],
                                         status=PersonStatus.ACTIVE)

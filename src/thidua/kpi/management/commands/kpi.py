@@ -164,7 +164,7 @@ class Command(BaseCommand):
                                f"hoặc quản trị tại {unit.name}: không tính được kết quả năm.")
         units = Unit.objects.filter(path__startswith=unit.path, is_active=True)
         start = time.perf_counter()
-        stored = domain.store_year(units, year)
+        stored = domain.store_year(units, year, user)
         elapsed = time.perf_counter() - start
         logger.info("kpi year %s %d by %s: %d results", unit.code, year, user.get_username(),
                     stored)
