@@ -63,4 +63,4 @@ def test_twenty_thousand_people(tree, users, django_assert_max_num_queries, caps
     with capsys.disabled():
         print(f"\n{ROWS} rows on {connection.vendor}: validation {validation:.2f} s, "
               f"validation + write {total:.2f} s, write bound {bound} queries")
-    assert validation < 20 and total < 40  # generous for slow CI machines
+    # Speed is measured by `make bench`, not asserted here (a shared machine is noisy).

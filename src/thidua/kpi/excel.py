@@ -53,19 +53,19 @@ from thidua.org.excel.cells import CellError
 from thidua.org.excel.columns import GUIDE_SHEET, LIST_YES_NO, LISTS_SHEET, Column, SheetSpec
 from thidua.org.excel.importers import (
     CONFLICT,
+    CheckedRow,
     ImportResult,
+    RowChecker,
     RowError,
-    _Checker,
-    _read,
-    _Row,
+    read_upload,
 )
 from thidua.org.excel.template import (
     HEADER_FILL,
     HEADER_FONT,
     LAST_ROW,
     WRAP,
-    _write_lists,
     style_header_row,
+    write_lists,
 )
 from thidua.org.models import Person, Unit
 
@@ -219,7 +219,7 @@ class TaskImportResult(ImportResult):
 
 @dataclass
 class _TaskDraft:
-    row: _Row
+    row: CheckedRow
     staff_code: str
     full_name: str
     month: dt.date | None
@@ -267,7 +267,7 @@ def locked_message(unit: Unit, month: dt.date) -> str:
 
 # --------------------------------------------------------------------------- checking
 
-def _parse(row: _Row, epoch) -> _TaskDraft:
+def _parse(row: CheckedRow, epoch) -> _TaskDraft:
     """One row's cells, then the rules between the figures (each error names its column)."""
     staff_code = row.text("staff_code", Person)
     full_name = row.text("full_name", Person)
@@ -485,10 +485,10 @@ def import_tasks(user, unit: Unit, month: dt.date, upload, *,
     if locked(unit, month):
         result.errors.append(RowError(None, "", locked_message(unit, month)))
         return result
-    sheet = _read(upload, TASKS, result)
+    sheet = read_upload(upload, TASKS, result)
     if sheet is None:
         return result
-    drafts = [_parse(row, sheet.epoch) for row in _Checker(TASKS, result).rows(sheet)]
+    drafts = [_parse(row, sheet.epoch) for row in RowChecker(TASKS, result).rows(sheet)]
     plan = _check(drafts, unit, month, result)
     result.people = len(plan.people)
     if result.errors or dry_run:
@@ -597,7 +597,7 @@ def build_template(unit: Unit, month: dt.date) -> bytes:
     people = _people_rows(unit, month)
     for row in people:
         people_sheet.append(list(row))
-    ranges = _write_lists(workbook.create_sheet(LISTS_SHEET), [LIST_YES_NO], [])
+    ranges = write_lists(workbook.create_sheet(LISTS_SHEET), [LIST_YES_NO], [])
     objective_letter = get_column_letter(columns.index(TASKS.column("objective_cause")) + 1)
     yes_no = DataValidation(type="list", formula1=ranges[LIST_YES_NO], allow_blank=True,
                             showErrorMessage=True, errorStyle="stop",

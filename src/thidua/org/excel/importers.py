@@ -152,7 +152,7 @@ def _new_result(spec: SheetSpec, dry_run: bool) -> ImportResult:
                         dry_run=dry_run)
 
 
-def _read(upload, spec: SheetSpec, result: ImportResult) -> Sheet | None:
+def read_upload(upload, spec: SheetSpec, result: ImportResult) -> Sheet | None:
     """Read the sheet, or record the file-level error and return ``None``."""
     try:
         sheet = read_sheet(upload, spec)
@@ -185,7 +185,7 @@ CATEGORY_LABELS = _labels(StaffCategory.choices)
 SECTOR_LABELS = _labels(Sector.choices)
 
 
-class _Checker:
+class RowChecker:
     """What every row of one import shares: column headers, required columns, the result."""
 
     def __init__(self, spec: SheetSpec, result: ImportResult):
@@ -193,14 +193,14 @@ class _Checker:
         self.required = {column.key for column in spec.columns if column.required}
         self.result = result
 
-    def rows(self, sheet: Sheet) -> list[_Row]:
-        return [_Row(row, self) for row in sheet.rows]
+    def rows(self, sheet: Sheet) -> list[CheckedRow]:
+        return [CheckedRow(row, self) for row in sheet.rows]
 
 
-class _Row:
+class CheckedRow:
     """One sheet row being checked: parses its cells and records its errors."""
 
-    def __init__(self, sheet_row: SheetRow, checker: _Checker):
+    def __init__(self, sheet_row: SheetRow, checker: RowChecker):
         self.number = sheet_row.number
         self._values = sheet_row.values
         self._problems = sheet_row.problems
@@ -273,7 +273,7 @@ def _write(result: ImportResult, write) -> None:
 
 @dataclass
 class _UnitDraft:
-    row: _Row
+    row: CheckedRow
     code: str
     name: str
     short_name: str
@@ -292,7 +292,7 @@ def _kind_lookup() -> tuple[dict[str, str], dict[str, UnitKind]]:
     return lookup, kinds
 
 
-def _parse_unit(row: _Row, kind_lookup, kinds) -> _UnitDraft:
+def _parse_unit(row: CheckedRow, kind_lookup, kinds) -> _UnitDraft:
     code = row.text("code", Unit)
     parent_code = row.text("parent_code", Unit, "code")
     if code and parent_code == code:
@@ -423,11 +423,11 @@ def import_units(user, upload, *, dry_run: bool = False) -> ImportResult:
     """
     require_manager(user)
     result = _new_result(UNITS, dry_run)
-    sheet = _read(upload, UNITS, result)
+    sheet = read_upload(upload, UNITS, result)
     if sheet is None:
         return result
     kind_lookup, kinds = _kind_lookup()
-    drafts = [_parse_unit(row, kind_lookup, kinds) for row in _Checker(UNITS, result).rows(sheet)]
+    drafts = [_parse_unit(row, kind_lookup, kinds) for row in RowChecker(UNITS, result).rows(sheet)]
     _check_unique_in_file(drafts, lambda d: d.code, "code", "Mã đơn vị")
     taken = _taken(Unit.objects.all(), "code", (d.code for d in drafts if d.code))
     for draft in drafts:
@@ -446,13 +446,13 @@ def import_units(user, upload, *, dry_run: bool = False) -> ImportResult:
 
 @dataclass
 class _PersonDraft:
-    row: _Row
+    row: CheckedRow
     fields: dict
     unit_code: str
     party_cell_code: str
 
 
-def _parse_person(row: _Row, epoch) -> _PersonDraft:
+def _parse_person(row: CheckedRow, epoch) -> _PersonDraft:
     """Check one row's cells, in column order, then the rules between them."""
     fields = {
         "staff_code": row.text("staff_code", Person),
@@ -479,7 +479,7 @@ def _parse_person(row: _Row, epoch) -> _PersonDraft:
     return _PersonDraft(row, fields, unit_code, cell_code)
 
 
-def _check_party(row: _Row, fields: dict, cell_code: str) -> None:
+def _check_party(row: CheckedRow, fields: dict, cell_code: str) -> None:
     """Party data only for members, and joining after birth (the model's own rules)."""
     birth, joined = fields["date_of_birth"], fields["party_joined_on"]
     if not fields["is_party_member"] and not row.has_error("is_party_member"):
@@ -557,10 +557,10 @@ def import_people(user, upload, *, dry_run: bool = False) -> ImportResult:
     """
     require_manager(user)
     result = _new_result(PEOPLE, dry_run)
-    sheet = _read(upload, PEOPLE, result)
+    sheet = read_upload(upload, PEOPLE, result)
     if sheet is None:
         return result
-    drafts = [_parse_person(row, sheet.epoch) for row in _Checker(PEOPLE, result).rows(sheet)]
+    drafts = [_parse_person(row, sheet.epoch) for row in RowChecker(PEOPLE, result).rows(sheet)]
     codes = [d.fields["staff_code"] for d in drafts if d.fields["staff_code"]]
     _check_unique_in_file(drafts, lambda d: d.fields["staff_code"], "staff_code", "Mã cán bộ")
     taken = _taken(Person.objects.all(), "staff_code", codes)

@@ -69,7 +69,7 @@ def style_header_row(sheet, columns: list[Column], headers: list[str]) -> None:
     sheet.freeze_panes = "A2"
 
 
-def _write_lists(sheet, names: list[str], unit_kinds) -> dict[str, str]:
+def write_lists(sheet, names: list[str], unit_kinds) -> dict[str, str]:
     """Fill the hidden lists sheet; return list name → absolute range formula."""
     ranges = {}
     for index, name in enumerate(names, start=1):
@@ -158,7 +158,7 @@ def build_template(spec: SheetSpec) -> bytes:
     names = list(dict.fromkeys(c.choices for c in columns if c.choices))
     unit_kinds = (list(UnitKind.objects.filter(is_active=True))
                   if LIST_UNIT_KIND in names else [])
-    ranges = _write_lists(workbook.create_sheet(LISTS_SHEET), names, unit_kinds)
+    ranges = write_lists(workbook.create_sheet(LISTS_SHEET), names, unit_kinds)
     _add_dropdowns(data, columns, ranges)
     workbook.active = 0
     buffer = io.BytesIO()
