@@ -34,6 +34,8 @@ from thidua.org.models import Unit, UnitKind
 #: The query parameter naming the unit the dashboard is looked at from.
 UNIT_PARAM = "don-vi"
 LAGGING_LIMIT = 50
+#: Lagging units listed under each target in the statistics workbook (the count covers all).
+EXPORT_LAGGING_LIMIT = 2000
 NOT_APPLICABLE = "Không có đối tượng"
 STATUS_CSS = {
     "met": "text-bg-success",
@@ -269,9 +271,9 @@ def build_panels(board: Dashboard, *, details: bool) -> list[Panel]:
     return panels
 
 
-def _add_lagging(board: Dashboard, panels: list[Panel]) -> None:
+def _add_lagging(board: Dashboard, panels: list[Panel], limit: int = LAGGING_LIMIT) -> None:
     """Fill each panel's lagging units and who to remind, batched over all targets."""
-    lagging = board.lagging_many([p.target for p in panels], LAGGING_LIMIT)
+    lagging = board.lagging_many([p.target for p in panels], limit)
     unit_ids = {row.unit.pk for rows, _total in lagging.values() for row in rows}
     remind = board.who_to_remind(unit_ids) if unit_ids else {}
     names = {unit_id: ", ".join(people) for unit_id, people in remind.items()}
@@ -340,11 +342,15 @@ def dashboard(request, pk):
 
 @login_required
 def dashboard_export(request, pk):
+    """The statistics workbook at the page's unit: a summary sheet, and one sheet per
+    target with the unit, each child unit and the lagging units (no charts)."""
     movement = visible_movement(request.user, pk)
     unit = chosen_unit(request, movement)
     board = Dashboard(movement, unit)
     panels = build_panels(board, details=False)
-    return export.dashboard_response(movement, board, panels)
+    if panels:
+        _add_lagging(board, panels, EXPORT_LAGGING_LIMIT)
+    return export.dashboard_response(movement, board, panels, lagging=True)
 
 
 urlpatterns = [

@@ -24,9 +24,9 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.views.decorators.http import require_http_methods, require_POST
 
-from thidua.core import scoping
+from thidua.core import scoping, xlsx
 from thidua.core.roles import READ_ROLES
-from thidua.movements import domain, facts, reminders
+from thidua.movements import domain, export, facts, reminders
 from thidua.movements.forms_facts import (
     BoardFilterForm,
     ExemplarForm,
@@ -40,6 +40,7 @@ from thidua.movements.forms_facts import (
 from thidua.movements.models import (
     Exemplar,
     ManualValue,
+    Milestone,
     Movement,
     Practice,
     Target,
@@ -134,9 +135,9 @@ def _form_page(request, form, *, title, submit, cancel_url, breadcrumbs, templat
 
 # Practices -----------------------------------------------------------------------------
 
-@login_required
-def practice_list(request, movement_pk=None):
-    """Practices of a movement, or of every unit the user reads, with filters and search."""
+def practices_shown(request, movement_pk=None):
+    """The practice list's movement (404 outside the user's view; without one, 403 for a
+    user reading nothing), filter form, filters and practices — for the page and its export."""
     movement = _movement_or_404(request, movement_pk) if movement_pk else None
     if movement is None:
         _require_role(request.user, READ_ROLES)
@@ -147,6 +148,13 @@ def practice_list(request, movement_pk=None):
     form = PracticeFilterForm(request.GET or None, user=request.user)
     chosen = form.filters()
     practices = facts.filter_practices(practices, **chosen).order_by("-started_on", "pk")
+    return movement, form, chosen, practices
+
+
+@login_required
+def practice_list(request, movement_pk=None):
+    """Practices of a movement, or of every unit the user reads, with filters and search."""
+    movement, form, chosen, practices = practices_shown(request, movement_pk)
     if movement is None:
         can_register = bool(scoping.roles_of(request.user) & domain.REGISTER_ROLES)
     else:
@@ -159,6 +167,15 @@ def practice_list(request, movement_pk=None):
         "title": title,
         "breadcrumbs": _crumbs(movement, (title, None)),
     })
+
+
+@login_required
+def practice_export(request, movement_pk=None):
+    movement, form, _chosen, practices = practices_shown(request, movement_pk)
+    pairs = xlsx.form_filters(form, labels={"q": "Tìm", "unit": "Đơn vị (gồm cấp dưới)"})
+    workbook = export.practices_workbook(practices, movement, xlsx.filters_line(pairs))
+    stem = f"mo-hinh-{movement.document_number}" if movement else "mo-hinh-cach-lam-hay"
+    return xlsx.xlsx_response(workbook, xlsx.dated_filename(stem))
 
 
 @login_required
@@ -260,18 +277,31 @@ def practice_recognise(request, pk):
 
 # Exemplars -----------------------------------------------------------------------------
 
-@login_required
-def exemplar_list(request, movement_pk):
+def exemplars_shown(request, movement_pk):
+    """The movement (404 outside the user's view) and its exemplars in the user's subtrees."""
     movement = _movement_or_404(request, movement_pk)
     exemplars = scoping.scope(
         Exemplar.objects.filter(movement=movement).select_related("unit", "person"),
         request.user, READ_ROLES).order_by("-marked_on", "pk")
+    return movement, exemplars
+
+
+@login_required
+def exemplar_list(request, movement_pk):
+    movement, exemplars = exemplars_shown(request, movement_pk)
     title = "Điển hình tiên tiến"
     return render(request, "movements/exemplar_list.html", {
         "movement": movement, "page_obj": _page(request, exemplars, 50), "title": title,
         "can_mark": facts.manages(request.user, movement) and movement.state == "launched",
         "breadcrumbs": _crumbs(movement, (title, None)),
     })
+
+
+@login_required
+def exemplar_export(request, movement_pk):
+    movement, exemplars = exemplars_shown(request, movement_pk)
+    return xlsx.xlsx_response(export.exemplars_workbook(movement, exemplars),
+                              xlsx.dated_filename(f"dien-hinh-{movement.document_number}"))
 
 
 @login_required
@@ -314,9 +344,9 @@ def _with_status(reports, user, today):
     return reports
 
 
-@login_required
-def report_owed(request):
-    """"Báo cáo phải nộp": the reports the user's units owe for launched movements."""
+def reports_owed(request):
+    """The filter form, its filters and the reports "Báo cáo phải nộp" lists (403 for a
+    user reading nothing) — for the page and its export."""
     _require_role(request.user, READ_ROLES)
     form = ReportFilterForm(request.GET or None)
     chosen = form.filters()
@@ -329,13 +359,33 @@ def report_owed(request):
         reports = reports.filter(submitted_at__isnull=True)
     if chosen["milestone"]:
         reports = reports.filter(milestone_id=chosen["milestone"])
-    page = _page(request, reports.order_by("milestone__due_on", "unit__path", "pk"), 50)
+    return form, chosen, reports.order_by("milestone__due_on", "unit__path", "pk")
+
+
+@login_required
+def report_owed(request):
+    """"Báo cáo phải nộp": the reports the user's units owe for launched movements."""
+    form, _chosen, reports = reports_owed(request)
+    page = _page(request, reports, 50)
     _with_status(page.object_list, request.user, timezone.localdate())
     title = "Báo cáo phải nộp"
     return render(request, "movements/report_owed.html", {
         "form": form, "page_obj": page, "title": title,
         "breadcrumbs": _crumbs(None, (title, None)),
     })
+
+
+@login_required
+def report_owed_export(request):
+    form, chosen, reports = reports_owed(request)
+    pairs = xlsx.form_filters(form, always=["status"], skip=["moc"])
+    if chosen["milestone"]:
+        milestone = Milestone.objects.filter(
+            pk=chosen["milestone"], movement__in=visible_movements(request.user)).first()
+        pairs.append(("Mốc", milestone.title if milestone else "không tìm thấy"))
+    workbook = export.reports_owed_workbook(reports, timezone.localdate(),
+                                            xlsx.filters_line(pairs))
+    return xlsx.xlsx_response(workbook, xlsx.dated_filename("bao-cao-phai-nop"))
 
 
 def _report_queryset():
@@ -422,19 +472,28 @@ def report_milestones(request, movement_pk):
     })
 
 
-@login_required
-def report_board(request, movement_pk, milestone_pk):
-    """Every unit's report for one milestone: not in, on time, late; overdue first to see."""
+def board_reports(request, movement_pk, milestone_pk, today):
+    """The milestone board's movement and milestone (404 unless the user reads the whole
+    movement), the milestone's reports in the user's subtrees, the filter form and the
+    reports it shows — for the page and its export."""
     movement = _overseen_movement_or_404(request, movement_pk)
     milestone = get_object_or_404(movement.milestones.filter(requires_report=True),
                                   pk=milestone_pk)
-    today = timezone.localdate()
     reports = scoping.scope(UnitReport.objects.filter(milestone=milestone), request.user,
                             READ_ROLES)
-    counts = facts.report_counts(reports, milestone)
     form = BoardFilterForm(request.GET or None)
     shown = (reports.filter(facts.status_q(form.chosen(), milestone, today))
              .select_related("unit", "submitted_by").order_by("unit__path", "pk"))
+    return movement, milestone, reports, form, shown
+
+
+@login_required
+def report_board(request, movement_pk, milestone_pk):
+    """Every unit's report for one milestone: not in, on time, late; overdue first to see."""
+    today = timezone.localdate()
+    movement, milestone, reports, form, shown = board_reports(request, movement_pk,
+                                                              milestone_pk, today)
+    counts = facts.report_counts(reports, milestone)
     page = _page(request, shown, 100)
     for report in page.object_list:
         report.milestone = milestone
@@ -449,6 +508,17 @@ def report_board(request, movement_pk, milestone_pk):
         "breadcrumbs": _crumbs(movement, ("Báo cáo sơ kết, tổng kết", back),
                                (milestone.title, None)),
     })
+
+
+@login_required
+def report_board_export(request, movement_pk, milestone_pk):
+    today = timezone.localdate()
+    movement, milestone, _reports, form, shown = board_reports(request, movement_pk,
+                                                               milestone_pk, today)
+    workbook = export.report_board_workbook(movement, milestone, shown, today,
+                                            xlsx.filters_line(xlsx.form_filters(form)))
+    return xlsx.xlsx_response(workbook, xlsx.dated_filename(
+        f"bao-cao-{movement.document_number}-{milestone.title}"))
 
 
 @login_required
@@ -504,12 +574,19 @@ def manual_targets(request, movement_pk):
     })
 
 
-@login_required
-def manual_list(request, target_pk):
+def manual_values_shown(request, target_pk):
+    """The target (404 outside the user's movements) and the values entered for it in the
+    user's subtrees — for the page and its export."""
     target = _target_or_404(request, target_pk)
     values = scoping.scope(
         ManualValue.objects.filter(target=target).select_related("unit", "entered_by"),
         request.user, READ_ROLES).order_by("-measured_on", "unit__path", "pk")
+    return target, values
+
+
+@login_required
+def manual_list(request, target_pk):
+    target, values = manual_values_shown(request, target_pk)
     movement = target.movement
     return render(request, "movements/manual_list.html", {
         "target": target, "movement": movement, "page_obj": _page(request, values, 50),
@@ -519,6 +596,14 @@ def manual_list(request, target_pk):
         "breadcrumbs": _crumbs(movement, ("Số liệu đơn vị nhập", reverse(
             "movements:manual_targets", args=[movement.pk])), (target.wording[:60], None)),
     })
+
+
+@login_required
+def manual_export(request, target_pk):
+    target, values = manual_values_shown(request, target_pk)
+    return xlsx.xlsx_response(
+        export.manual_values_workbook(target, values),
+        xlsx.dated_filename(f"so-lieu-{target.movement.document_number}-chi-tieu-{target.pk}"))
 
 
 def _entry_blocked(target: Target) -> str | None:
@@ -573,14 +658,19 @@ def manual_evidence(request, pk):
 urlpatterns = [
     path("mo-hinh/", practice_list, name="practice_list"),
     path("mo-hinh/dang-ky/", practice_create, name="practice_create"),
+    path("mo-hinh/xuat-excel/", practice_export, name="practice_export"),
     path("mo-hinh/<int:pk>/", practice_detail, name="practice_detail"),
     path("mo-hinh/<int:pk>/minh-chung/", practice_evidence, name="practice_evidence"),
     path("mo-hinh/<int:pk>/cong-nhan/", practice_recognise, name="practice_recognise"),
     path("<int:movement_pk>/mo-hinh/", practice_list, name="movement_practices"),
     path("<int:movement_pk>/mo-hinh/dang-ky/", practice_create, name="movement_practice_create"),
+    path("<int:movement_pk>/mo-hinh/xuat-excel/", practice_export,
+         name="movement_practices_export"),
     path("<int:movement_pk>/dien-hinh/", exemplar_list, name="exemplar_list"),
     path("<int:movement_pk>/dien-hinh/ghi-nhan/", exemplar_create, name="exemplar_create"),
+    path("<int:movement_pk>/dien-hinh/xuat-excel/", exemplar_export, name="exemplar_export"),
     path("bao-cao/", report_owed, name="report_owed"),
+    path("bao-cao/xuat-excel/", report_owed_export, name="report_owed_export"),
     path("bao-cao/<int:pk>/", report_detail, name="report_detail"),
     path("bao-cao/<int:pk>/nop/", report_submit, name="report_submit"),
     path("bao-cao/<int:pk>/tep/", report_file, name="report_file"),
@@ -588,8 +678,11 @@ urlpatterns = [
     path("<int:movement_pk>/bao-cao/<int:milestone_pk>/", report_board, name="report_board"),
     path("<int:movement_pk>/bao-cao/<int:milestone_pk>/nhac/", report_remind,
          name="report_remind"),
+    path("<int:movement_pk>/bao-cao/<int:milestone_pk>/xuat-excel/", report_board_export,
+         name="report_board_export"),
     path("<int:movement_pk>/so-lieu/", manual_targets, name="manual_targets"),
     path("chi-tieu/<int:target_pk>/so-lieu/", manual_list, name="manual_list"),
     path("chi-tieu/<int:target_pk>/so-lieu/nhap/", manual_create, name="manual_create"),
+    path("chi-tieu/<int:target_pk>/so-lieu/xuat-excel/", manual_export, name="manual_export"),
     path("so-lieu/<int:pk>/minh-chung/", manual_evidence, name="manual_evidence"),
 ]

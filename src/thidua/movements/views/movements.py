@@ -24,10 +24,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST
 
-from thidua.core import scoping
+from thidua.core import scoping, xlsx
 from thidua.core.roles import MANAGE_ROLES, READ_ROLES
 from thidua.core.text import fold
-from thidua.movements import domain, indicators
+from thidua.movements import domain, export, indicators
 from thidua.movements.forms import (
     AttachmentForm,
     ContentForm,
@@ -121,8 +121,8 @@ def movement_manager(editable=True):
 
 
 # List ------------------------------------------------------------------------------------
-@login_required
-def movement_list(request):
+def filtered_movements(request):
+    """The list's filter form, its filters and the movements it shows (page and export)."""
     form = MovementFilterForm(request.GET or None)
     filters = form.filters()
     movements = visible_movements(request.user)
@@ -132,6 +132,12 @@ def movement_list(request):
         movements = search_movements(movements, filters["q"])
     movements = with_registration_counts(
         movements.select_related("issuing_unit", "scope_unit")).order_by("-issued_on", "-pk")
+    return form, filters, movements
+
+
+@login_required
+def movement_list(request):
+    form, filters, movements = filtered_movements(request)
     page = Paginator(movements, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "movements/movement_list.html", {
         "page_obj": page, "form": form,
@@ -139,6 +145,15 @@ def movement_list(request):
         "can_create": bool(scoping.roles_of(request.user) & MANAGE_ROLES),
         "breadcrumbs": [("Phong trào thi đua", None)],
     })
+
+
+@login_required
+def movement_list_export(request):
+    """The list as the page shows it (filters applied, every page) in Excel."""
+    form, _filters, movements = filtered_movements(request)
+    workbook = export.movements_workbook(
+        movements, xlsx.filters_line(xlsx.form_filters(form, labels={"q": "Tìm"})))
+    return xlsx.xlsx_response(workbook, xlsx.dated_filename("phong-trao-thi-dua"))
 
 
 # Create and edit ----------------------------------------------------------------------------
@@ -613,6 +628,7 @@ def attachment_delete(request, movement, item_pk):
 
 urlpatterns = [
     path("", movement_list, name="list"),
+    path("xuat-excel/", movement_list_export, name="list_export"),
     path("tao-moi/", movement_create, name="create"),
     path("<int:pk>/", movement_detail, name="detail"),
     path("<int:pk>/sua/", movement_edit, name="edit"),

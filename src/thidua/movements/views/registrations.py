@@ -22,11 +22,11 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from thidua.core import scoping
+from thidua.core import scoping, xlsx
 from thidua.core.notifications import Notice, notify, notify_many
 from thidua.core.roles import ALL_ROLES, MANAGE_ROLES, READ_ROLES
 from thidua.core.text import fold
-from thidua.movements import domain
+from thidua.movements import domain, export
 from thidua.movements.engine import REMIND_ROLES
 from thidua.movements.forms import BOARD_STATUSES, BoardFilterForm, CommitmentsForm, ReviewForm
 from thidua.movements.models import Registration
@@ -322,35 +322,54 @@ def _filter_people(registrations, filters):
     return registrations
 
 
-@login_required
-def registration_board(request, pk):
-    user = request.user
-    movement = visible_or_404(user, pk)
-    if not reads_in_scope(user, movement):
+def _board_movement(request, pk):
+    """The movement of a registration board: 404 when not visible, 403 when the user
+    reads no unit of its scope."""
+    movement = visible_or_404(request.user, pk)
+    if not reads_in_scope(request.user, movement):
         raise PermissionDenied
+    return movement
+
+
+def board_rows(request, movement, units=None):
+    """What the board lists, for the page and its export: the filter form, whether it is
+    the people tab, and the rows — the participating units of the user's subtree joined to
+    their registration (``values()``), or the personal registrations. ``units``: the
+    board's units when the caller has them already (``board_units``)."""
+    user = request.user
     form = BoardFilterForm(request.GET or None)
     filters = form.filters()
     people_tab = request.GET.get("xem") == "ca-nhan"
+    if people_tab:
+        rows = _filter_people(
+            scoping.scope(Registration.objects.filter(movement=movement, person__isnull=False),
+                          user, READ_ROLES).select_related("person", "unit"), filters
+        ).order_by("unit__path", "person__name_folded", "pk")
+    else:
+        units = board_units(user, movement) if units is None else units
+        rows = _filter_units(units, filters).values(
+            "pk", "name", "code", "kind__name", "reg__pk", "reg__state", "reg__is_late",
+            "reg__submitted_at").order_by("path")
+    return form, filters, people_tab, rows
+
+
+@login_required
+def registration_board(request, pk):
+    user = request.user
+    movement = _board_movement(request, pk)
     units = board_units(user, movement)
+    form, filters, people_tab, rows = board_rows(request, movement, units)
     summary = units.aggregate(
         total=Count("pk"),
         **{state: Count("pk", filter=Q(reg__state=state)) for state in Registration.workflow.states},
         none=Count("pk", filter=Q(reg__isnull=True)),
         late=Count("pk", filter=Q(reg__is_late=True)),
     )
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     if people_tab:
-        rows = _filter_people(
-            scoping.scope(Registration.objects.filter(movement=movement, person__isnull=False),
-                          user, READ_ROLES).select_related("person", "unit"), filters
-        ).order_by("unit__path", "person__name_folded", "pk")
-        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
         for reg in page.object_list:
             reg.status_label, reg.badge = STATUS_LABELS[reg.state], STATUS_BADGES[reg.state]
     else:
-        rows = _filter_units(units, filters).values(
-            "pk", "name", "code", "kind__name", "reg__pk", "reg__state", "reg__is_late",
-            "reg__submitted_at").order_by("path")
-        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
         page.object_list = [_decorate(row) for row in page.object_list]
     return render(request, "movements/registration_board.html", {
         "movement": movement, "form": form, "page_obj": page, "people_tab": people_tab,
@@ -360,6 +379,20 @@ def registration_board(request, pk):
         "deadline": domain.registration_deadline(movement),
         "breadcrumbs": _crumbs(movement, ("Tình hình đăng ký", None)),
     })
+
+
+@login_required
+def registration_board_export(request, pk):
+    """The board's tab (units or people) with its filters, every page, in Excel."""
+    movement = _board_movement(request, pk)
+    form, _filters, people_tab, rows = board_rows(request, movement)
+    label = "Tìm cá nhân" if people_tab else "Tìm đơn vị"
+    workbook = export.registrations_workbook(
+        movement, rows, people=people_tab, status_labels=STATUS_LABELS,
+        filters_text=xlsx.filters_line(xlsx.form_filters(form, labels={"q": label})))
+    which = "ca-nhan" if people_tab else "don-vi"
+    return xlsx.xlsx_response(workbook, xlsx.dated_filename(
+        f"dang-ky-thi-dua-{movement.document_number}-{which}"))
 
 
 def _manages_in_scope(user, movement) -> bool:
@@ -437,6 +470,8 @@ def _send_reminders(movement, recipients) -> int:
 urlpatterns = [
     path("<int:pk>/dang-ky/", registration_start, name="registration_start"),
     path("<int:pk>/tinh-hinh-dang-ky/", registration_board, name="registration_board"),
+    path("<int:pk>/tinh-hinh-dang-ky/xuat-excel/", registration_board_export,
+         name="registration_board_export"),
     path("<int:pk>/tinh-hinh-dang-ky/nhac/", registration_remind, name="registration_remind"),
     path("dang-ky/<int:reg_pk>/", registration_detail, name="registration_detail"),
     path("dang-ky/<int:reg_pk>/xet-duyet/", registration_review, name="registration_review"),
