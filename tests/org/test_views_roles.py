@@ -68,3 +68,28 @@ def test_another_units_admin_gets_404_on_revoke(client, users, tree, make_user):
     client.force_login(other_admin)
     assignment = RoleAssignment.objects.get(user=users["leader"])
     assert client.get(reverse("org:role_revoke", args=[assignment.pk])).status_code == 404
+
+
+def test_the_role_list_exports_what_it_shows(admin_client, users, tree, make_user,
+                                             django_assert_max_num_queries):
+    import io
+
+    from openpyxl import load_workbook
+
+    make_user("xa_b_admin", "admin", tree.ward_b)  # outside ward A's subtree
+    with django_assert_max_num_queries(8):
+        response = admin_client.get(reverse("org:role_export"), {"q": "vanphong"})
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    values = [list(row) for row in sheet.iter_rows(values_only=True)]
+    header = values.index(["Tài khoản", "Vai trò", "Mã đơn vị", "Đơn vị (gồm cấp dưới)",
+                           "Người giao", "Ngày giao"])
+    body = values[header + 1:]
+    assert [row[0] for row in body] == ["vanphong_a"]  # searched, and ward B's hidden
+    assert any("vanphong" in str(v) for row in values[:header] for v in row if v)
+
+
+@pytest.mark.parametrize("who", ["staff", "observer"])
+def test_non_admins_cannot_export_roles(client, users, who):
+    client.force_login(users[who])
+    assert client.get(reverse("org:role_export")).status_code == 403

@@ -18,6 +18,7 @@ urlpatterns = [
     path("can-bo/<int:pk>/sua/", views_edit.person_edit, name="person_edit"),
     path("can-bo/<int:pk>/tai-khoan/", accounts.person_account, name="person_account"),
     path("phan-quyen/", views.role_list, name="role_list"),
+    path("phan-quyen/xuat-excel/", views.role_export, name="role_export"),
     path("phan-quyen/<int:pk>/thu-hoi/", views.role_revoke, name="role_revoke"),
     path("nhap-du-lieu/don-vi/", views_import.import_units, name="import_units"),
     path("nhap-du-lieu/can-bo/", views_import.import_people, name="import_people"),
