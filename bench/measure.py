@@ -323,6 +323,79 @@ def bench_movement_dashboard(rec: Recorder, client, movement, root, communes, sa
     rec.add("movement_dashboard_queries", max(counts), "queries")
 
 
+# KPI (issue 4) ------------------------------------------------------------------------------
+#
+# One month of finalised sheets (about 8 tasks each) for every active person of
+# the province, one unit of about 500 people, and the twelve months of the
+# previous year without tasks (``thidua.kpi.synthetic``). Then: the unit month
+# page of the large unit, the close of that month for every unit of the
+# province, and the year of every person.
+
+def bench_kpi(rec: Recorder, root, samples: int, people: int) -> None:
+    import gc
+
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.urls import NoReverseMatch, reverse
+
+    from thidua.kpi import domain
+    from thidua.kpi import synthetic as kpi_synthetic
+    from thidua.org.choices import PersonStatus
+    from thidua.org.models import Person, RoleAssignment, Unit
+
+    started = time.perf_counter()
+    made = kpi_synthetic.generate(kpi_synthetic.Spec(
+        province_code=root.code, year_months=True, big_unit_people=min(500, people // 10)))
+    rec.add("kpi_generate_s", time.perf_counter() - started, "s")
+    print(f"  ({made.sheets:,} sheets with {made.tasks:,} tasks for {made.month:%m/%Y}, "
+          f"{made.year_sheets:,} sheets of {made.year}; large unit: "
+          f"{made.big_unit.people.count() if made.big_unit else 0} people)", flush=True)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+    # The leader of the province reads the unit month page; its administrator closes.
+    User = get_user_model()
+    leader = User.objects.create_user("bench_kpi_leader")
+    RoleAssignment.objects.create(user=leader, role="leader", unit=root)
+    admin = User.objects.create_user("bench_kpi_admin")
+    RoleAssignment.objects.create(user=admin, role="admin", unit=root)
+
+    if made.big_unit is not None:
+        try:
+            url = reverse("kpi:unit_month", args=[made.big_unit.pk,
+                                                  domain.month_key(made.month)])
+        except NoReverseMatch:
+            url = None
+            print("  kpi_unit_month: skipped, the URL kpi:unit_month does not exist yet",
+                  flush=True)
+        if url is not None:
+            client = Client()
+            client.force_login(leader)
+            gc.collect()
+            freeze_like_the_workers()
+            bench_pages(rec, "kpi_unit_month", client, [url] * samples)
+            rec.add("kpi_unit_month_queries", count_queries(client, url), "queries")
+
+    units = list(Unit.objects.filter(path__startswith=root.path))
+    started = time.perf_counter()
+    closed = domain.close_months(units, made.month, admin, skip_unready=True)
+    rec.add("kpi_close_province_s", time.perf_counter() - started, "s")
+    if len(closed) != len(units):
+        checks = domain.close_checks(units, made.month)
+        problems = [p for c in checks.values() for p in c.problems if not c.closed][:5]
+        raise RuntimeError(f"{len(units) - len(closed)} units not ready to close: {problems}")
+
+    active = Person.objects.filter(unit__in=[u.pk for u in units],
+                                   status=PersonStatus.ACTIVE).count()
+    started = time.perf_counter()
+    stored = domain.store_year(units, made.year, admin)
+    rec.add("kpi_year_province_s", time.perf_counter() - started, "s")
+    if stored != active:
+        raise RuntimeError(f"year stored for {stored} people of {active}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", required=True)
@@ -397,6 +470,7 @@ def main() -> int:
     freeze_like_the_workers()
     bench_movement_dashboard(rec, client, made.movement, root, communes, samples, rng)
     bench_engine_vs_sql(rec, made.movement, root, repeats=max(5, samples // 4))
+    bench_kpi(rec, root, samples, size["people"])
     return 0
 
 

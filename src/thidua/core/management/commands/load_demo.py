@@ -5,7 +5,7 @@ from importlib import import_module
 from django.core.management.base import BaseCommand
 
 #: Each app that owns demo records adds its loader here, in dependency order.
-DEMO_STEPS = ["thidua.org.demo", "thidua.movements.demo"]
+DEMO_STEPS = ["thidua.org.demo", "thidua.movements.demo", "thidua.kpi.demo"]
 
 
 class Command(BaseCommand):
