@@ -18,6 +18,8 @@ from io import StringIO
 from pathlib import Path
 from urllib.parse import urlencode
 
+from report_bench import bench_final_report  # bench/ is the script's folder, on sys.path
+
 #: Sizes of each scale and the samples taken per latency figure.
 SCALES = {
     "default": {"communes": 100, "units": 5000, "people": 60000, "samples": 200},
@@ -470,6 +472,7 @@ def main() -> int:
     freeze_like_the_workers()
     bench_movement_dashboard(rec, client, made.movement, root, communes, samples, rng)
     bench_engine_vs_sql(rec, made.movement, root, repeats=max(5, samples // 4))
+    bench_final_report(rec, made.movement, root)
     bench_kpi(rec, root, samples, size["people"])
     return 0
 

@@ -13,6 +13,9 @@ STABLE_NAMES = {
     "people_list_median_ms", "people_list_p95_ms",
     "movement_dashboard_median_ms", "movement_dashboard_p95_ms",
     "movement_dashboard_vs_sql", "movement_dashboard_queries",
+    "kpi_generate_s", "kpi_unit_month_median_ms", "kpi_unit_month_p95_ms",
+    "kpi_unit_month_queries", "kpi_close_province_s", "kpi_year_province_s",
+    "final_report_docx_s", "final_report_docx_queries",
 }
 UNITS = {"s": "s", "ms": "ms", "vs_sql": "ratio", "queries": "queries"}
 
