@@ -161,6 +161,8 @@ def test_close_lists_what_is_missing_then_locks(staff, users, month, fill, tree,
     domain.report_missing(staff.chief, month, users["leader"], "nghi_phep", "Nghỉ ốm")
     closed = domain.close_month(tree.ward_a, month, users["leader"])
     assert closed.state == "closed" and closed.policy["htxs_min"] == "90"
+    logged = closed.workflow.history(closed).get()
+    assert (logged.transition, logged.actor) == ("close", users["leader"])
     sheet = MonthSheet.objects.get(person=staff.staff)
     for attempt in (lambda: domain.save_task(sheet, users["leader"], GOOD_TASK, reason="x"),
                     lambda: domain.assess_general(sheet, users["staff"], FULL_MARKS)):
@@ -172,6 +174,10 @@ def test_close_lists_what_is_missing_then_locks(staff, users, month, fill, tree,
         domain.reopen_month(tree.ward_a, month, users["leader"], "")
     domain.reopen_month(tree.ward_a, month, users["leader"], "Bổ sung nhiệm vụ")
     domain.transition(sheet, "reopen", users["leader"], "Bổ sung nhiệm vụ")
+    domain.transition(sheet, "finalise", users["leader"])
+    again = domain.close_month(tree.ward_a, month, users["leader"])  # an existing row, closed again
+    assert [log.transition for log in again.workflow.history(again).order_by("pk")] == [
+        "close", "reopen", "close"]
 
 
 def test_htxs_over_the_cap_is_flagged_never_downgraded(staff, users, month, fill, tree,
