@@ -1,6 +1,6 @@
 """URLs of documents, each screen module contributing its own list."""
 
-from thidua.documents.views import certificates, issuers, movement, numbers, templates
+from thidua.documents.views import awards, certificates, issuers, movement, numbers, templates
 
 app_name = "documents"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     *issuers.urlpatterns,
     *numbers.urlpatterns,
     *certificates.urlpatterns,
+    *awards.urlpatterns,
 ]

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 from thidua.core import scoping, xlsx
 from thidua.core.roles import AUDIT_ROLES, GRANT_ROLES, MANAGE_ROLES, READ_ROLES
 from thidua.core.text import fold
+from thidua.documents.numbering import ISSUERS
 from thidua.org import domain, queries
 from thidua.org.choices import PersonStatus
 from thidua.org.excel.export import people_response
@@ -155,6 +156,7 @@ def unit_detail(request, pk):
         "can_audit": scoping.covers(user, unit.path, AUDIT_ROLES),
         "can_manage": scoping.covers(user, unit.path, MANAGE_ROLES),
         "kpi_month": f"{timezone.localdate():%Y-%m}",
+        "can_award_docs": scoping.covers(user, unit.path, ISSUERS),
         "breadcrumbs": _unit_breadcrumbs(user, unit),
     })
 
