@@ -18,7 +18,10 @@ from io import StringIO
 from pathlib import Path
 from urllib.parse import urlencode
 
-from report_bench import bench_final_report  # bench/ is the script's folder, on sys.path
+try:  # run as a script: bench/ is on sys.path; imported by the tests as bench.measure
+    from report_bench import bench_final_report
+except ImportError:
+    from bench.report_bench import bench_final_report
 
 #: Sizes of each scale and the samples taken per latency figure.
 SCALES = {
