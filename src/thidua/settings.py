@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "thidua.movements",
     "thidua.kpi",
     "thidua.documents",
+    "thidua.scorecards",
     "thidua.api",
 ]
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("phong-trao/", include("thidua.movements.urls")),
     path("kpi/", include("thidua.kpi.urls")),
     path("van-ban/", include("thidua.documents.urls")),
+    path("bo-tieu-chi/", include("thidua.scorecards.urls")),
     path("api/v1/", api.urls),
     path("quan-tri/", admin.site.urls),
 ]

@@ -1,0 +1,3 @@
+"""Placeholder: filled by the screen work (see docs/ARCHITECTURE.md, scorecards)."""
+
+urlpatterns: list = []
