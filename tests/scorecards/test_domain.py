@@ -186,3 +186,20 @@ def test_a_person_scores_himself_on_a_people_framework(frameworks, tree, make_pe
     card = domain.start(frameworks["nu_cuoi_cong_so"], None, YEAR, user, person=person)
     assert card.unit == tree.ward_a and card.person == person
     assert Scorecard.objects.filter(person=person).count() == 1
+
+
+def test_a_person_sends_his_own_card_and_his_units_office_appraises(frameworks, tree,
+                                                                    make_person, make_user,
+                                                                    users):
+    user = make_user("canbo_nc2")
+    person = make_person("Lê Thị Cười", tree.ward_a, user=user)
+    smile = frameworks["nu_cuoi_cong_so"]
+    card = domain.start(smile, None, YEAR, user, person=person)
+    domain.save_commitments(card, user, {g.pk: "Thực hiện “4 xin, 4 luôn”" for g in smile.groups()})
+    domain.register(card, user)
+    domain.self_score(card, user, full_marks(card))
+    domain.transition(card, "submit", user)
+    with pytest.raises(TransitionForbidden):
+        domain.transition(card, "appraise", user)
+    domain.transition(card, "appraise", users["secretariat"])  # ward A's office: his unit
+    assert card.state == "appraised"

@@ -21,7 +21,7 @@ from django.db.models import Q
 
 from thidua.core.models import NormalizedTextMixin
 from thidua.core.roles import Role
-from thidua.core.workflow import Transition, Workflow
+from thidua.core.workflow import OWNER, Transition, Workflow
 from thidua.org.models import Person, Unit, UnitKind
 
 
@@ -117,6 +117,12 @@ def _from_above(card, user):
     """The subject's own roles do not appraise or decide its scorecard: the parent does."""
     from thidua.core import scoping
 
+    if card.person_id:  # a person's card: his unit's office, never the person himself
+        if card.person.user_id is not None and card.person.user_id == user.pk:
+            return "Không tự thẩm định, công nhận phiếu của chính mình."
+        if scoping.covers(user, card.unit.path, {Role.ADMIN, Role.SECRETARIAT, Role.LEADER}):
+            return None
+        return "Việc thẩm định, công nhận do lãnh đạo, văn phòng đơn vị của cán bộ thực hiện."
     path = card.unit.path
     parent = path[: -Unit.steplen]
     if parent and scoping.covers(user, parent, {Role.ADMIN, Role.SECRETARIAT, Role.LEADER}):
@@ -164,9 +170,9 @@ SCORECARD_WORKFLOW = Workflow(
             "not_recognised": "Không công nhận"},
     initial="draft",
     transitions=[
-        Transition("register", "draft", "registered", "Gửi đăng ký", roles=OFFICE),
+        Transition("register", "draft", "registered", "Gửi đăng ký", roles=OFFICE | {OWNER}),
         Transition("submit", ["registered", "returned"], "submitted", "Đề nghị công nhận",
-                   roles=OFFICE, guard=_all_scored),
+                   roles=OFFICE | {OWNER}, guard=_all_scored),
         Transition("return", "submitted", "returned", "Trả lại bổ sung", roles=OFFICE,
                    reason_required=True, guard=_from_above),
         Transition("appraise", "submitted", "appraised", "Hoàn thành thẩm định", roles=OFFICE,
@@ -232,6 +238,11 @@ class Scorecard(models.Model):
     def __str__(self):
         who = self.person.full_name if self.person_id else self.unit.name
         return f"{self.framework.name} {self.year} — {who}"
+
+    @property
+    def workflow_owner_id(self):
+        """A person's card is sent by the person himself (his unit's office may too)."""
+        return self.person.user_id if self.person_id else None
 
     @property
     def subject_name(self) -> str:
