@@ -401,6 +401,90 @@ def bench_kpi(rec: Recorder, root, samples: int, people: int) -> None:
         raise RuntimeError(f"year stored for {stored} people of {active}")
 
 
+# Scorecards (issue 5) -----------------------------------------------------------------------
+#
+# A "Chi bộ bốn tốt" scorecard of the year for every party cell of the province
+# (``thidua.scorecards.synthetic``), residential cells added under the communes up
+# to the count of the scale when the province has fewer. Then: the party office's
+# board of all the cells at the province's root (first page and the next ones), and
+# the recognition indicator of a movement target over the whole province. Run last:
+# the cells it adds do not touch the figures above.
+
+#: Cells scored at each scale (0: the province's cells as they are).
+SCORECARD_CELLS = {"default": 5000, "small": 500, "tiny": 0}
+
+
+def bench_scorecards(rec: Recorder, movement, root, samples: int, cells: int) -> None:
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.urls import NoReverseMatch, reverse
+
+    from thidua.movements.engine import Dashboard
+    from thidua.movements.models import Target
+    from thidua.org.models import RoleAssignment, Unit
+    from thidua.scorecards import synthetic as scorecard_synthetic
+
+    started = time.perf_counter()
+    made = scorecard_synthetic.generate(scorecard_synthetic.Spec(province_code=root.code,
+                                                                 cells=cells))
+    rec.add("scorecard_generate_s", time.perf_counter() - started, "s")
+    print(f"  ({made.cells:,} cells, {made.added:,} of them added; {made.scorecards:,} "
+          f"scorecards with {made.lines:,} lines, {made.evaluations:,} evaluations; "
+          + ", ".join(f"{state} {n:,}" for state, n in made.states.most_common()) + ")",
+          flush=True)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+    # The province's party office reads the board of its cells.
+    user = get_user_model().objects.create_user("bench_scorecards_office")
+    RoleAssignment.objects.create(user=user, role="secretariat", unit=root)
+    try:
+        url = reverse("scorecards:board", args=[root.pk, scorecard_synthetic.BON_TOT, made.year])
+    except NoReverseMatch:
+        url = None
+        print("  scorecard_board: skipped, the URL scorecards:board does not exist yet",
+              flush=True)
+    if url is not None:
+        client = Client()
+        client.force_login(user)
+        pages = max(1, made.cells // 100)
+        urls = [url if n % 2 == 0 else f"{url}?{urlencode({'page': 1 + n % pages})}"
+                for n in range(samples)]
+        freeze_like_the_workers()
+        bench_pages(rec, "scorecard_board", client, urls)
+        commune = Unit.objects.filter(path__startswith=root.path, depth=root.depth + 1,
+                                      kind__code="dang_uy_xa").order_by("path").first()
+        counts = {"root": count_queries(client, url)}
+        if commune is not None:
+            counts["commune"] = count_queries(client, reverse("scorecards:board", args=[
+                commune.pk, scorecard_synthetic.BON_TOT, made.year]))
+        print(f"  (board queries: {counts})", flush=True)
+        rec.add("scorecard_board_queries", max(counts.values()), "queries")
+
+    # "Over 90% of cells recognised": the target's value and its per-commune rows.
+    target = Target.objects.create(
+        movement=movement, order=99, indicator="scorecard_recognised", comparator="gt",
+        goal=90, wording="Trên 90% chi bộ được công nhận “Chi bộ bốn tốt”",
+        params={"framework": scorecard_synthetic.BON_TOT, "unit_kinds": ["chi_bo"],
+                "year": made.year})
+
+    def compute():
+        board = Dashboard(movement, root)
+        return board.row(target), board.child_rows(target)
+
+    row, _children = compute()
+    if (row.measure.numerator, row.measure.denominator) != (made.states["recognised"],
+                                                            made.cells):
+        raise RuntimeError(f"indicator {row.measure} != {made.states['recognised']}/"
+                           f"{made.cells}")
+    rec.add("scorecard_indicator_s",
+            statistics.median([timed_ms(compute) for _ in range(max(5, samples // 20))]) / 1000,
+            "s")
+    target.delete()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", required=True)
@@ -477,6 +561,7 @@ def main() -> int:
     bench_engine_vs_sql(rec, made.movement, root, repeats=max(5, samples // 4))
     bench_final_report(rec, made.movement, root)
     bench_kpi(rec, root, samples, size["people"])
+    bench_scorecards(rec, made.movement, root, samples, SCORECARD_CELLS[args.scale])
     return 0
 
 

@@ -16,6 +16,8 @@ STABLE_NAMES = {
     "kpi_generate_s", "kpi_unit_month_median_ms", "kpi_unit_month_p95_ms",
     "kpi_unit_month_queries", "kpi_close_province_s", "kpi_year_province_s",
     "final_report_docx_s", "final_report_docx_queries",
+    "scorecard_generate_s", "scorecard_board_median_ms", "scorecard_board_p95_ms",
+    "scorecard_board_queries", "scorecard_indicator_s",
 }
 UNITS = {"s": "s", "ms": "ms", "vs_sql": "ratio", "queries": "queries"}
 

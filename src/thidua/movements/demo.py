@@ -254,12 +254,15 @@ PLAN_B = PlanSpec(
         TargetSpec("registered", "100% chi bộ trực thuộc ban hành kế hoạch và đăng ký thực hiện "
                    "mô hình “Chi bộ bốn tốt” trước ngày 15/01/2026", "units_registered", "100",
                    deadline=date(2026, 1, 14), params={"unit_kinds": ["chi_bo"]}),
-        # "Bốn tốt" recognition comes with the scorecards app; entered by hand until then.
-        manual("cells_recognised", "Trên 90% chi bộ trực thuộc được công nhận “Chi bộ bốn tốt”",
-               "Tỷ lệ chi bộ trực thuộc được công nhận “Chi bộ bốn tốt” (nhập tay cho đến khi "
-               "có kết quả chấm điểm bốn tốt)", "90", comparator="gt", deadline=END_2026),
-        manual("committee_recognised", "Đảng bộ phường được công nhận “Đảng bộ cơ sở bốn tốt”",
-               "Được công nhận (1: có; 0: chưa)", "1", deadline=END_2026, percent=False),
+        # Measured on the scorecards ("bốn tốt" recognitions of the year).
+        TargetSpec("cells_recognised", "Trên 90% chi bộ trực thuộc được công nhận “Chi bộ bốn "
+                   "tốt”", "scorecard_recognised", "90", "gt", END_2026,
+                   params={"framework": "chi_bo_bon_tot", "unit_kinds": ["chi_bo"],
+                           "year": 2026}),
+        TargetSpec("committee_recognised", "Đảng bộ phường được công nhận “Đảng bộ cơ sở bốn "
+                   "tốt”", "scorecard_recognised", "100", "gte", END_2026,
+                   params={"framework": "dang_bo_co_so_bon_tot", "unit_kinds": ["dang_uy_xa"],
+                           "year": 2026}),
     ),
 )
 
@@ -721,6 +724,9 @@ def _exemplars_a(demo: Demo, movement: Movement) -> None:
 
 
 def _plan_b(demo: Demo) -> Movement:
+    from thidua.scorecards.defaults import ensure_frameworks
+
+    ensure_frameworks()  # the frameworks plan B's targets are measured on
     movement, _targets = _create_plan(PLAN_B, demo, demo.secretariat)
     _launch(movement, demo.secretariat, demo)
     contents = list(movement.contents.all())

@@ -5,7 +5,8 @@ from importlib import import_module
 from django.core.management.base import BaseCommand
 
 #: Each app that owns demo records adds its loader here, in dependency order.
-DEMO_STEPS = ["thidua.org.demo", "thidua.movements.demo", "thidua.kpi.demo"]
+DEMO_STEPS = ["thidua.org.demo", "thidua.movements.demo", "thidua.kpi.demo",
+              "thidua.scorecards.demo"]
 
 
 class Command(BaseCommand):
