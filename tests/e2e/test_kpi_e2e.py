@@ -3,8 +3,9 @@
 The demo's civil servant of the People's Committee office (`congchuc`) draws up
 her sheet for the last month that has ended, adds a task, assesses the general
 criteria and sends it; the ward's leader (`bithu`) returns it with a reason;
-she corrects it and sends it again; he finalises it and closes the office's
-month. Plan A's KPI coverage target ("… được đánh giá, xếp loại … theo KPI")
+she corrects it and sends it again; he finalises it, then the office head's
+sheet (it carries the office's result, so it waits for hers), and closes the
+office's month. Plan A's KPI coverage target ("… được đánh giá, xếp loại … theo KPI")
 goes from just below 100% to 100% at the office, and moves at the ward.
 """
 
@@ -125,6 +126,10 @@ def test_fill_return_fix_finalise_close_and_the_target_moves(demo, page, live_se
 
     office = Unit.objects.get(code=OFFICE)
     page.goto(f"{live_server.url}/kpi/don-vi/{office.pk}/thang/{key}/")
+    # The office head's sheet carries the office's result: it is finalised last.
+    page.get_by_role("button", name=re.compile(r"^Chốt tất cả 1 phiếu chờ duyệt")).click()
+    page.get_by_role("button", name="Chốt 1 phiếu").click()
+    expect(page.get_by_text("Đã chốt 1 phiếu.")).to_be_visible()
     page.get_by_role("link", name=re.compile(r"^Khóa sổ tháng")).click()
     shot("42-kpi-khoa-so")
     page.get_by_role("button", name=re.compile(r"^Khóa sổ")).click()

@@ -9,10 +9,25 @@ from dataclasses import dataclass
 from datetime import date
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from tests.movements.conftest import launched, movement, today  # noqa: F401 (fixtures)
 from thidua.kpi import domain
+
+
+def url(name, *args):
+    return reverse(f"kpi:{name}", args=args)
+
+
+def as_user(client, user):
+    client.force_login(user)
+    return client
+
+
+def page(response) -> str:
+    assert response.status_code == 200, response.status_code
+    return response.content.decode()
 
 
 @dataclass

@@ -58,7 +58,11 @@ def test_everyone_is_graded_but_congchuc_in_the_last_month(loaded):
     assert len(people) > 50
     sheets = MonthSheet.objects.filter(person__in=people)
     assert sheets.count() == len(people) * len(loaded) - 1
-    assert not sheets.exclude(state="finalised").exists()
+    # Her office's head carries the office's result: his sheet waits for hers, sent.
+    waiting = sheets.exclude(state="finalised").get()
+    assert (waiting.state, waiting.month, waiting.unit_id, waiting.is_leader) == (
+        "submitted", last, congchuc.unit_id, True)
+    assert waiting.finalised_at is None
     assert not MonthSheet.objects.filter(person=congchuc, month=last).exists()
     assert MonthSheet.objects.filter(person=congchuc).count() == len(loaded) - 1
     # Each sheet holds 3 to 8 tasks.
@@ -93,14 +97,14 @@ def kpi_row(movement, unit=None):
     return board.row(target)
 
 
-def test_plan_a_kpi_target_reaches_100_once_congchuc_is_finalised(loaded):
+def test_plan_a_kpi_target_reaches_100_once_congchuc_and_her_head_are_finalised(loaded):
     plan_a = Movement.objects.get(number="167", symbol="KH/ĐU")
     target = plan_a.targets.get(indicator="kpi_coverage")
     assert target.params == {"mode": "latest_month", "staff_categories": ["can_bo", "cong_chuc"]}
     assert not ManualValue.objects.filter(target=target).exists()
     people = len(demo.graded_people())
     row = kpi_row(plan_a)
-    assert (row.measure.numerator, row.measure.denominator) == (people - 1, people)
+    assert (row.measure.numerator, row.measure.denominator) == (people - 2, people)
     assert row.value < 100
 
     users = get_user_model().objects.in_bulk(["congchuc", "bithu"], field_name="username")
@@ -111,6 +115,9 @@ def test_plan_a_kpi_target_reaches_100_once_congchuc_is_finalised(loaded):
     domain.transition(sheet, "submit", users["congchuc"])
     assert kpi_row(plan_a).value < 100  # submitted is not finalised
     domain.transition(sheet, "finalise", users["bithu"])
+    assert kpi_row(plan_a).measure.numerator == people - 1
+    head = MonthSheet.objects.get(unit=person.unit, month=loaded[-1], is_leader=True)
+    domain.transition(head, "finalise", users["bithu"])  # last: he carries the office's result
     assert kpi_row(plan_a).value == 100
     office = kpi_row(plan_a, person.unit)
     assert office.value == 100 and office.measure.denominator > 1

@@ -297,3 +297,85 @@ def test_the_year_is_computed_by_the_units_leader_only(tree, users):
         domain.store_year(tree.ward_a.subtree(), 2026, users["other"])
     with pytest.raises(PermissionDenied):
         domain.store_year(tree.ward_a.subtree(), 2026, users["secretariat"])
+
+
+def test_a_leaders_sheet_waits_for_this_months_sheets_not_older_ones(staff, users, month, fill,
+                                                                    make_user, tree):
+    # Staff finalised a year ago and only drafted this month: the leader still waits (an
+    # exclude() over the sheets matched "this month" and "finalised" on different rows).
+    boss = make_user("truong_phuong", "leader", tree.province)
+    finalise_all([staff.staff, staff.clerk], date(month.year - 1, month.month, 1), users, fill)
+    for person in (staff.staff, staff.clerk):
+        fill(domain.sheet_for(person, month, users["leader"]), users["leader"])
+    chief = finalise_all([staff.chief], month, users, fill)[0]
+    with pytest.raises(TransitionError, match="Còn 2 cán bộ"):
+        domain.transition(chief, "finalise", boss)
+
+
+def test_people_not_graded_this_month_do_not_lower_the_leaders_unit_result(
+        staff, users, month, fill, make_user, make_person, tree):
+    boss = make_user("truong_phuong", "leader", tree.province)
+    finalise_all([staff.staff], month, users, fill)
+    # Abandoned drafts (no task: 0 points, KHT) of someone on leave and of someone who left.
+    domain.sheet_for(staff.clerk, month, users["leader"])
+    domain.report_missing(staff.clerk, month, users["leader"], "nghi_phep")
+    gone = make_person("Trịnh Văn Nam", tree.ward_a)
+    domain.sheet_for(gone, month, users["leader"])
+    gone.status = "da_chuyen"
+    gone.save()
+    assert MonthSheet.objects.filter(grade=Grade.KHT, is_leader=False).count() == 2
+    chief = finalise_all([staff.chief], month, users, fill)[0]
+    domain.transition(chief, "finalise", boss)
+    chief.refresh_from_db()
+    assert chief.score == Decimal("100.00")  # the unit reached HT: 100% of its share
+    domain.regrade(MonthSheet.objects.filter(pk=chief.pk))  # the batch path agrees
+    chief.refresh_from_db()
+    assert chief.score == Decimal("100.00")
+
+
+def test_discipline_recorded_after_finalising_is_applied_at_close(staff, users, month, fill,
+                                                                   tree):
+    finalise_all([staff.staff, staff.clerk], month, users, fill, general={"chinh_tri": "1"})
+    domain.report_missing(staff.chief, month, users["leader"], "nghi_phep")
+    decision = DisciplineRecord.objects.create(person=staff.staff, form="khien_trach",
+                                               decision_date=month, effective_from=month)
+    assert MonthSheet.objects.get(person=staff.staff).grade == Grade.HTT  # finalised before
+    domain.close_month(tree.ward_a, month, users["leader"])
+    sheet = MonthSheet.objects.get(person=staff.staff)
+    assert sheet.state == "finalised" and sheet.grade == Grade.KHT
+    assert "Khiển trách" in sheet.grade_note
+    kept = sheet.adjustments.get()
+    assert (kept.field_label, kept.old_value, kept.new_value) == ("Xếp loại", "HTT", "KHT")
+    assert "kỷ luật" in kept.reason and kept.actor == users["leader"]
+    assert MonthSheet.objects.get(person=staff.clerk).grade == Grade.HTT  # untouched
+    # A decision withdrawn (back under review) before the month closes again: grade restored.
+    domain.reopen_month(tree.ward_a, month, users["leader"], "Xem lại kỷ luật")
+    decision.under_review = True
+    decision.save()
+    domain.close_month(tree.ward_a, month, users["leader"])
+    sheet.refresh_from_db()
+    assert sheet.grade == Grade.HTT and sheet.grade_note == ""
+
+
+def test_no_staff_sheet_is_finalised_under_a_finalised_leaders_sheet(staff, users, month, fill,
+                                                                      make_user, tree):
+    boss = make_user("truong_phuong", "leader", tree.province)
+    finalise_all([staff.staff], month, users, fill)
+    clerk = domain.sheet_for(staff.clerk, month, users["leader"])
+    missing = domain.report_missing(staff.clerk, month, users["leader"], "nghi_phep")
+    chief = finalise_all([staff.chief], month, users, fill)[0]
+    domain.transition(chief, "finalise", boss)
+    # The clerk comes back into the month after the leader's sheet took the unit's result.
+    with pytest.raises(ValidationError, match="lãnh đạo"):
+        domain.withdraw_missing(missing, users["leader"])
+    missing.delete()  # as if withdrawn before: his sheet cannot be finalised either
+    fill(clerk, users["leader"], task={**GOOD_TASK, "done": 1, "meeting": 1, "on_time": 1},
+         general={"chinh_tri": "1"})
+    domain.transition(clerk, "submit", users["leader"])
+    with pytest.raises(TransitionError, match="mở lại phiếu của lãnh đạo"):
+        domain.transition(clerk, "finalise", users["leader"])
+    domain.transition(chief, "reopen", boss, "Cán bộ đi làm lại")
+    domain.transition(clerk, "finalise", users["leader"])
+    domain.transition(chief, "finalise", boss)
+    chief.refresh_from_db()
+    assert chief.score == Decimal("82.50")  # the clerk is KHT: the unit result is 50%

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from tests.kpi.conftest import GOOD_TASK
+from tests.kpi.conftest import GOOD_TASK, as_user
 from thidua.kpi import domain
 from thidua.kpi.models import MonthSheet, ScoringPolicy
 from thidua.kpi.policy import DEFAULT_POLICY, Grade
@@ -14,11 +14,6 @@ from thidua.kpi.policy import DEFAULT_POLICY, Grade
 pytestmark = pytest.mark.django_db
 
 HTT_MARKS = {"chinh_tri": "1"}  # 1 + 70 with one task done in full: 71 points, HTT
-
-
-def as_user(client, user):
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

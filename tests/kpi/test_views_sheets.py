@@ -11,9 +11,8 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 
-from tests.kpi.conftest import FULL_MARKS, GOOD_TASK
+from tests.kpi.conftest import FULL_MARKS, GOOD_TASK, as_user, page, url
 from tests.kpi.test_domain import finalise_all
 from thidua.core.workflow import TransitionError
 from thidua.kpi import domain
@@ -23,20 +22,6 @@ from thidua.kpi.views.sheets import shift_month
 from thidua.org.models import DisciplineRecord
 
 pytestmark = pytest.mark.django_db
-
-
-def url(name, *args):
-    return reverse(f"kpi:{name}", args=args)
-
-
-def as_user(client, user):
-    client.force_login(user)
-    return client
-
-
-def page(response) -> str:
-    assert response.status_code == 200, response.status_code
-    return response.content.decode()
 
 
 def task_post(**changes):
@@ -106,8 +91,9 @@ def test_full_cycle_through_the_views(client, staff, users, month):
     html = page(c.get(url("sheet_task_edit", sheet.pk, report.pk)))
     assert 'value="Báo cáo tháng"' in html
     response = c.post(url("sheet_task_edit", sheet.pk, report.pk), task_post(
-        name="Báo cáo tháng", assigned=4, done=4, meeting=4, on_time=4))
+        name="Báo cáo tháng 5", assigned=4, done=4, meeting=4, on_time=4))
     assert response.status_code == 302
+    assert "Đã lưu nhiệm vụ “Báo cáo tháng 5”." in page(c.get(response["Location"]))
     assert c.post(url("sheet_transition", sheet.pk, "submit")).status_code == 302
 
     leader = as_user(client, users["leader"])
@@ -179,15 +165,18 @@ def _all_urls(sheet, task):
     return gets, posts
 
 
-def test_another_ward_gets_404_on_every_sheet_url(client, submitted, users):
-    task = submitted.tasks.get()
-    gets, posts = _all_urls(submitted, task)
-    c = as_user(client, users["other"])
+def all_404(c, gets, posts, data):
     for address in gets:
         assert c.get(address).status_code == 404, address
     for address in posts:
-        response = c.post(address, {**task_post(done=1), **FULL_MARKS, "reason": "Thử"})
-        assert response.status_code == 404, address
+        assert c.post(address, data).status_code == 404, address
+
+
+def test_another_ward_gets_404_on_every_sheet_url(client, submitted, users):
+    task = submitted.tasks.get()
+    gets, posts = _all_urls(submitted, task)
+    all_404(as_user(client, users["other"]), gets, posts,
+            {**task_post(done=1), **FULL_MARKS, "reason": "Thử"})
     submitted.refresh_from_db()
     assert submitted.state == "submitted" and submitted.tasks.get().done == 10
     assert not Adjustment.objects.exists()
@@ -198,11 +187,7 @@ def test_staff_cannot_see_another_persons_sheet(client, staff, users, month):
     domain.save_task(clerk, users["leader"], GOOD_TASK)
     task = clerk.tasks.get()
     gets, posts = _all_urls(clerk, task)
-    c = as_user(client, users["staff"])
-    for address in gets:
-        assert c.get(address).status_code == 404, address
-    for address in posts:
-        assert c.post(address, {**task_post(), **FULL_MARKS}).status_code == 404, address
+    all_404(as_user(client, users["staff"]), gets, posts, {**task_post(), **FULL_MARKS})
     assert clerk.tasks.count() == 1
 
 
@@ -428,8 +413,9 @@ def _sheet_queries(c, sheet) -> int:
 
 
 #: session, user, role paths, sheet, tasks, month lock, policy (2), discipline, adjustments,
-#: transition log, unread notifications.
-SHEET_PAGE_QUERIES = 12
+#: transition log, unread notifications; for a reviewer of a sent sheet, whether the
+#: leader's sheet of the month is finalised (the "finalise" button).
+SHEET_PAGE_QUERIES = 13
 
 
 @pytest.mark.parametrize("who", ["staff", "leader"])
@@ -546,3 +532,21 @@ def test_transition_error_text_comes_from_the_domain(client, staff, users, month
     assert state_of(sheet) == "draft"
     with pytest.raises(TransitionError):
         domain.transition(sheet, "submit", users["staff"])
+
+
+def test_no_finalise_button_under_a_finalised_leaders_sheet(client, staff, users, month, fill,
+                                                            make_user, tree):
+    boss = make_user("truong_phuong", "leader", tree.province)
+    finalise_all([staff.staff], month, users, fill)
+    missing = domain.report_missing(staff.clerk, month, users["leader"], "nghi_phep")
+    chief = finalise_all([staff.chief], month, users, fill)[0]
+    domain.transition(chief, "finalise", boss)
+    missing.delete()  # the clerk is graded after all (as if reported by mistake)
+    clerk = fill(domain.sheet_for(staff.clerk, month, users["leader"]), users["leader"])
+    domain.transition(clerk, "submit", users["leader"])
+    c = as_user(client, users["leader"])
+    html = page(c.get(url("sheet", clerk.pk)))
+    assert "Trả lại" in html and "Chốt kết quả" not in html
+    response = c.post(url("sheet_transition", clerk.pk, "finalise"), follow=True)
+    assert "hãy mở lại phiếu của lãnh đạo trước" in page(response)
+    assert state_of(clerk) == "submitted"

@@ -16,6 +16,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tests.kpi.conftest import as_user, page, url
 from tests.kpi.test_domain import finalise_all
 from thidua.core.models import TransitionLog
 from thidua.kpi import domain, queries
@@ -31,22 +32,8 @@ def key(month) -> str:
     return domain.month_key(month)
 
 
-def url(name, *args):
-    return reverse(f"kpi:{name}", args=args)
-
-
 def month_url(unit, month, name="unit_month"):
     return url(name, unit.pk, key(month))
-
-
-def as_user(client, user):
-    client.force_login(user)
-    return client
-
-
-def page(response) -> str:
-    assert response.status_code == 200, response.status_code
-    return response.content.decode()
 
 
 def told(response) -> list[str]:
@@ -267,7 +254,7 @@ def test_close_through_the_confirmation_then_reopen_with_a_reason(client, tree, 
 
     reopen = month_url(tree.ward_a, month, "unit_month_reopen")
     html = page(c.post(reopen, {"reason": "   "}))
-    assert "Cần ghi rõ lý do." in html
+    assert "Cần ghi lý do mở lại." in html
     assert UnitMonth.objects.get().state == "closed"
     assert c.post(reopen, {"reason": "Bổ sung nhiệm vụ tháng"}).status_code == 302
     assert UnitMonth.objects.get().state == "open"

@@ -13,10 +13,11 @@ the civil servant the org demo disciplined (“khiển trách”, 12/03) from th
 month on. The units' months are closed.
 
 The last month is left for the end-to-end story: everyone is finalised
-except the ``congchuc`` login's person, who has no sheet yet, and that
-person's unit (BK-VPUB) has not closed the month. Plan A's KPI target
-(``kpi_coverage``, last ended month) therefore stands just below 100 % until
-the sheet is filled, reviewed and finalised.
+except the ``congchuc`` login's person, who has no sheet yet, and the head
+of her office, whose sheet carries the office's result and so waits (sent,
+not finalised) for hers; that unit (BK-VPUB) has not closed the month. Plan
+A's KPI target (``kpi_coverage``, last ended month) therefore stands just
+below 100 % until both sheets are finalised.
 
 Dates come from today (``timezone.localdate()``): loaded in 2027 the demo
 holds the twelve months of 2026, with December left open. Deterministic (a
@@ -218,9 +219,11 @@ GENERAL = {Grade.HTXS: ["6", "6", "6", "5.5"], Grade.HTT: ["6", "5.5", "5.5", "5
            Grade.HT: ["5", "4.5", "4.5", "4", "3.5"]}
 
 
-def _task(rng: random.Random, name: str, low: int, high: int, share: float) -> Task:
-    """A task whose three measures come near ``share``: counts first, then the major
-    errors and late deliveries (25 % each) make up what rounding the counts left over."""
+def task_figures(rng: random.Random, low: int, high: int,
+                 share: float) -> tuple[int, int, int, int, int, int]:
+    """(assigned, done, meeting, on time, major errors, late deliveries) of a task whose
+    three measures come near ``share``: counts first, then the major errors and late
+    deliveries (25 % each) make up what rounding the counts left over."""
     assigned = rng.randint(low, high)
 
     def near() -> float:
@@ -231,6 +234,12 @@ def _task(rng: random.Random, name: str, low: int, high: int, share: float) -> T
     on_time = min(done, round(assigned * near()))
     errors = max(0, round((meeting / assigned - near()) / 0.25))
     late = max(0, round((on_time / assigned - near()) / 0.25))
+    return assigned, done, meeting, on_time, errors, late
+
+
+def _task(rng: random.Random, name: str, low: int, high: int, share: float) -> Task:
+    """A task near ``share`` (:func:`task_figures`); an objective cause now and then."""
+    assigned, done, meeting, on_time, errors, late = task_figures(rng, low, high, share)
     cause = bool(late) and rng.random() < 0.1
     return Task(name=name, assigned=assigned, done=done, meeting=meeting, on_time=on_time,
                 major_errors=errors, late_deliveries=late, objective_cause=cause)
@@ -402,8 +411,13 @@ def _write(month, plans, open_units, units, policies, reviewer, admin, today, sh
     finalised_on = following + timedelta(days=4)
     closed_on = following + timedelta(days=7)
     for plan in plans:
+        if plan.person.is_leader and plan.sheet.unit_id in open_units:
+            # The head of the open office carries its result: his sheet waits for hers.
+            plan.sheet.state = "submitted"
+            continue
         plan.sheet.finalised_by = admin if plan.person.user_id == reviewer.pk else reviewer
         plan.sheet.finalised_at = _moment(finalised_on, 15, today)
+    finalised = [plan for plan in plans if plan.sheet.state == "finalised"]
     sheets = MonthSheet.objects.bulk_create([plan.sheet for plan in plans])
     for plan, sheet in zip(plans, sheets, strict=True):
         for task in plan.tasks:
@@ -421,7 +435,7 @@ def _write(month, plans, open_units, units, policies, reviewer, admin, today, sh
                        actor_id=plan.person.user_id or reviewer.pk) for plan in plans]
         + [TransitionLog(content_type=sheet_type, object_id=plan.sheet.pk, transition="finalise",
                          from_state="submitted", to_state="finalised",
-                         actor=plan.sheet.finalised_by) for plan in plans])
+                         actor=plan.sheet.finalised_by) for plan in finalised])
     closing = [unit_id for unit_id in sorted({plan.sheet.unit_id for plan in plans})
                if unit_id not in open_units]
     rows = UnitMonth.objects.bulk_create([
@@ -439,9 +453,11 @@ def _write(month, plans, open_units, units, policies, reviewer, admin, today, sh
         at=_moment(finalised_on, 15, today))
     TransitionLog.objects.filter(pk__in=[log.pk for log in closes]).update(
         at=_moment(closed_on, 10, today))
-    MonthSheet.objects.filter(pk__in=[s.pk for s in sheets]).update(
-        created_at=_moment(month + timedelta(days=24), 8, today),
-        updated_at=_moment(finalised_on, 15, today))
+    for done, on, hour in ((True, finalised_on, 15), (False, submitted_on, 16)):
+        MonthSheet.objects.filter(pk__in=[p.sheet.pk for p in plans
+                                          if (p.sheet.state == "finalised") == done]).update(
+            created_at=_moment(month + timedelta(days=24), 8, today),
+            updated_at=_moment(on, hour, today))
     Adjustment.objects.filter(sheet__in=[p.sheet.pk for p in plans if p.adjusted]).update(
         at=_moment(finalised_on, 14, today))
     return len(sheets)

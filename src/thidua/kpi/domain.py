@@ -11,7 +11,11 @@ Who may do what on a sheet:
   and once the sheet is submitted reviews it: any change then needs a reason
   and is kept as an :class:`~thidua.kpi.models.Adjustment`; he returns it
   (with a reason), finalises it, or reopens a finalised one (with a reason);
-- nobody changes anything in a closed month.
+- a leader's sheet carries his staff's result: it is finalised after every staff
+  sheet of the month (or the person's absence), and no staff sheet is finalised
+  or reopened under it;
+- nobody changes anything in a closed month; closing applies first the
+  discipline decisions recorded after a sheet was graded (:func:`apply_discipline`).
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -84,6 +88,17 @@ def months_of(year: int, until: date | None = None) -> list[date]:
 
 def month_end(month: date) -> date:
     return Period.month(month.year, month.month).end
+
+
+def shift_month(month: date, step: int) -> date:
+    """The first day of the month ``step`` months after (or before) ``month``."""
+    index = month.year * 12 + month.month - 1 + step
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def month_title(month: date) -> str:
+    """``Tháng 5/2026``: how the screens name a month."""
+    return f"Tháng {month.month}/{month.year}"
 
 
 # Policies ----------------------------------------------------------------------------------
@@ -281,26 +296,47 @@ def _staff_grades(keys: set[tuple[int, date]]) -> dict[tuple[int, date], list[st
     """The grades of the staff (not leaders) of each (unit, month): one query."""
     grades = defaultdict(list)
     if keys:
-        rows = MonthSheet.objects.filter(
-            is_leader=False, unit_id__in={k[0] for k in keys},
-            month__in={k[1] for k in keys}).values_list("unit_id", "month", "grade")
+        rows = graded_staff(MonthSheet.objects.filter(
+            unit_id__in={k[0] for k in keys},
+            month__in={k[1] for k in keys})).values_list("unit_id", "month", "grade")
         for unit_id, month, grade in rows:
-            grades[(unit_id, month)].append(grade)
+            if (unit_id, month) in keys:
+                grades[(unit_id, month)].append(grade)
     return grades
 
 
+def graded_staff(sheets):
+    """The staff sheets (not leaders') of ``sheets`` that count for their unit's result.
+
+    A finalised sheet always counts. An open one counts while its person is still
+    graded by the unit that month: active, working in the sheet's unit, and not
+    reported as not graded (an abandoned draft of someone on leave scores 0 and
+    would otherwise hold the leader at the lower share).
+    """
+    reported = MissingSheet.objects.filter(person_id=OuterRef("person_id"),
+                                           month=OuterRef("month"))
+    return sheets.filter(is_leader=False).filter(
+        Q(state="finalised")
+        | (Q(person__status=PersonStatus.ACTIVE, person__unit_id=F("unit_id"))
+           & ~Exists(reported)))
+
+
 def subordinates(sheet: MonthSheet):
-    """The sheets of the people the sheet's leader leads: the unit's other staff, same month."""
-    return MonthSheet.objects.filter(unit_id=sheet.unit_id, month=sheet.month, is_leader=False)
+    """The sheets of the people the sheet's leader leads: the unit's staff graded that month."""
+    return graded_staff(MonthSheet.objects.filter(unit_id=sheet.unit_id, month=sheet.month))
 
 
 def leader_sheet_refusal(sheet: MonthSheet) -> str | None:
     """A leader's sheet is finalised after his staff's: it carries their result."""
     if not sheet.is_leader:
         return None
-    pending = expected_people(sheet.unit, sheet.month).filter(is_leader=False).exclude(
-        Q(kpi_sheets__month=sheet.month, kpi_sheets__state="finalised")
-        | Q(kpi_missing__month=sheet.month)).count()
+    # One EXISTS each: a person's finalised sheet of another month must not count (two
+    # conditions on a multi-valued relation in one exclude() may match different rows).
+    finalised = MonthSheet.objects.filter(person_id=OuterRef("pk"), month=sheet.month,
+                                          state="finalised")
+    reported = MissingSheet.objects.filter(person_id=OuterRef("pk"), month=sheet.month)
+    pending = (expected_people(sheet.unit, sheet.month).filter(is_leader=False)
+               .exclude(Exists(finalised)).exclude(Exists(reported)).count())
     if pending:
         return (f"Còn {pending} cán bộ của đơn vị chưa được chốt phiếu tháng này; phiếu của "
                 "lãnh đạo mang kết quả của đơn vị nên được chốt sau cùng.")
@@ -308,10 +344,15 @@ def leader_sheet_refusal(sheet: MonthSheet) -> str | None:
 
 
 def leader_finalised_refusal(sheet: MonthSheet) -> str | None:
-    """A staff sheet cannot reopen under a finalised leader's sheet (his score used it)."""
+    """A staff sheet is neither finalised nor reopened under a finalised leader's sheet: the
+    leader's score took the unit's result as it stood."""
     if sheet.is_leader:
         return None
-    if MonthSheet.objects.filter(unit_id=sheet.unit_id, month=sheet.month, is_leader=True,
+    return _leader_finalised(sheet.unit_id, sheet.month)
+
+
+def _leader_finalised(unit_id: int, month: date) -> str | None:
+    if MonthSheet.objects.filter(unit_id=unit_id, month=month, is_leader=True,
                                  state="finalised").exists():
         return ("Phiếu của lãnh đạo đơn vị tháng này đã chốt (điểm của lãnh đạo tính theo kết "
                 "quả của cán bộ): hãy mở lại phiếu của lãnh đạo trước.")
@@ -525,13 +566,6 @@ def _sheet_url(sheet) -> str:
 
 def transition(sheet: MonthSheet, name: str, user, reason: str = ""):
     """Apply a workflow transition to the sheet, then keep the score and tell the person."""
-    extra = None
-    if name == "reopen":
-        extra = leader_finalised_refusal(sheet)
-    if extra:
-        from thidua.core.workflow import TransitionError
-
-        raise TransitionError(extra)
     with transaction.atomic():
         if name == "finalise":
             recompute(sheet)  # the grade that is finalised is the one computed now
@@ -614,6 +648,11 @@ def withdraw_missing(missing: MissingSheet, user) -> None:
     if UnitMonth.objects.filter(unit_id=missing.unit_id, month=missing.month,
                                 state="closed").exists():
         raise ValidationError("Tháng đã khóa sổ.")
+    refusal = (not missing.person.is_leader
+               and _leader_finalised(missing.unit_id, missing.month))
+    if refusal:
+        raise ValidationError(f"Không rút được báo không đánh giá của "
+                              f"{missing.person.full_name}. {refusal}")
     missing.delete()
 
 
@@ -712,6 +751,47 @@ def close_month(unit: Unit, month: date, user) -> UnitMonth:
     return closed[0]
 
 
+DISCIPLINE_LATE = ("Tính lại khi khóa sổ: có quyết định kỷ luật trong đơn vị được ghi nhận "
+                   "(hoặc hủy) sau khi phiếu được chấm điểm.")
+
+
+def apply_discipline(units: list[Unit], month: date, user) -> int:
+    """Grade again the sheets of ``month`` whose discipline override is out of date.
+
+    A sheet takes the override when it is computed (filled, finalised); a decision
+    recorded after that, or withdrawn, would otherwise stay unseen in a closed month.
+    The law decides here, not the leader: the grade follows, and each change is kept
+    as an adjustment with its reason. One query when nothing is out of date.
+    Returns how many sheets changed.
+    """
+    decided = (DisciplineRecord.objects
+               .annotate(day=Coalesce("decision_date", "effective_from"))
+               .filter(person_id=OuterRef("person_id"), under_review=False,
+                       day__gte=date(month.year, 1, 1), day__lte=month_end(month)))
+    overridden = Q(grade=Grade.KHT, lowered_for_cap=False) & ~Q(grade_note="")
+    stale = list(MonthSheet.objects.filter(unit__in=units, month=month)
+                 .annotate(disciplined=Exists(decided))
+                 .filter((Q(disciplined=True) & ~Q(grade=Grade.KHT))
+                         | (Q(disciplined=False) & overridden))
+                 .values_list("unit_id", flat=True).distinct())
+    if not stale:
+        return 0
+    sheets = MonthSheet.objects.filter(unit_id__in=stale, month=month)
+    before = {pk: (score, grade) for pk, score, grade in sheets.values_list("pk", "score", "grade")}
+    regrade(sheets)
+    changed = [(pk, before[pk], (score, grade))
+               for pk, score, grade in sheets.values_list("pk", "score", "grade")
+               if before.get(pk, (score, grade)) != (score, grade)]
+    Adjustment.objects.bulk_create([
+        Adjustment(sheet_id=pk, field_label=label, old_value=old, new_value=new,
+                   reason=DISCIPLINE_LATE, actor=user)
+        for pk, (old_score, old_grade), (new_score, new_grade) in changed
+        for label, old, new in (("Điểm", scoring.fmt(old_score), scoring.fmt(new_score)),
+                                ("Xếp loại", Grade.SHORT[old_grade], Grade.SHORT[new_grade]))
+        if old != new])
+    return len(changed)
+
+
 def close_months(units: list[Unit], month: date, user, *, skip_unready: bool = False) -> list[UnitMonth]:
     """Close the month of many units: checks set-based, then one workflow step per unit.
 
@@ -723,6 +803,7 @@ def close_months(units: list[Unit], month: date, user, *, skip_unready: bool = F
     denied = [u.name for u in units if not scoping.covers(user, u.path, REVIEWERS)]
     if denied:
         raise PermissionDenied(f"Bạn không có quyền khóa sổ: {', '.join(denied[:5])}.")
+    apply_discipline(units, month, user)
     checks = close_checks(units, month)
     unready = {pk: check for pk, check in checks.items() if check.problems}
     if unready and not skip_unready:

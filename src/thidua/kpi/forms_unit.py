@@ -1,4 +1,4 @@
-"""Forms of the unit's KPI screens: filters, the absence report, reasons, the bulk choice.
+"""Forms of the unit's KPI screens: filters, the absence report, the bulk choice.
 
 Forms only parse; who may act and what the month allows is the domain's.
 """
@@ -15,8 +15,9 @@ from thidua.movements.forms import style
 
 class MonthFilterForm(forms.Form):
     q = forms.CharField(label="Tìm theo tên", required=False, max_length=100,
-                        widget=forms.TextInput(attrs={"type": "search",
-                                                      "placeholder": "VD: nguyen van an"}))
+                        widget=forms.TextInput(attrs={
+                            "type": "search",
+                            "placeholder": "Ví dụ: Nguyễn Văn An (gõ không dấu cũng được)"}))
     state = forms.ChoiceField(label="Tình trạng phiếu", required=False,
                               choices=[("", "Tất cả"), *STATE_FILTERS])
     grade = forms.ChoiceField(label="Xếp loại", required=False,
@@ -49,7 +50,7 @@ class MissingForm(forms.Form):
                                error_messages={"required": "Hãy chọn lý do."})
     note = forms.CharField(label="Ghi chú", required=False, max_length=300,
                            widget=forms.TextInput(attrs={"placeholder":
-                                                         "VD: nghỉ ốm từ 03/5 đến 28/5"}))
+                                                         "Ví dụ: nghỉ ốm từ 03/5 đến 28/5"}))
 
     def __init__(self, *args, people=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -61,21 +62,6 @@ class MissingForm(forms.Form):
         if data.get("reason") == MissingReason.OTHER and not clean_text(data.get("note")):
             self.add_error("note", "Lý do khác: hãy ghi rõ lý do.")
         return data
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label="Lý do mở lại", widget=forms.Textarea(attrs={"rows": 3}),
-                             max_length=2000, error_messages={"required": "Cần ghi rõ lý do."})
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        style(self)
-
-    def clean_reason(self):
-        reason = clean_text(self.cleaned_data["reason"])
-        if not reason:
-            raise forms.ValidationError("Cần ghi rõ lý do.")
-        return reason
 
 
 def chosen_ids(data) -> list[int]:

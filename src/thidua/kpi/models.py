@@ -53,11 +53,18 @@ def _has_tasks(sheet, user):
     return None
 
 
-def _finalise_guard(sheet, user):
+def _leader_last(sheet, user):
+    """A leader's sheet carries his staff's result: it is finalised after theirs, and theirs
+    are neither finalised nor reopened under it (``kpi.domain``)."""
     from thidua.kpi import domain
 
-    return (_review_guard(_not_own_sheet, _month_open)(sheet, user)
-            or domain.leader_sheet_refusal(sheet))
+    return domain.leader_finalised_refusal(sheet)
+
+
+def _staff_first(sheet, user):
+    from thidua.kpi import domain
+
+    return domain.leader_sheet_refusal(sheet)
 
 
 SHEET_WORKFLOW = Workflow(
@@ -70,9 +77,10 @@ SHEET_WORKFLOW = Workflow(
         Transition("return", ["submitted"], "returned", "Trả lại", roles=REVIEWERS,
                    reason_required=True, guard=_review_guard(_not_own_sheet, _month_open)),
         Transition("finalise", ["submitted"], "finalised", "Chốt kết quả", roles=REVIEWERS,
-                   guard=_finalise_guard),
+                   guard=_review_guard(_not_own_sheet, _month_open, _staff_first, _leader_last)),
         Transition("reopen", ["finalised"], "submitted", "Mở lại", roles=REVIEWERS,
-                   reason_required=True, guard=_review_guard(_not_own_sheet, _month_open)),
+                   reason_required=True,
+                   guard=_review_guard(_not_own_sheet, _month_open, _leader_last)),
     ],
 )
 

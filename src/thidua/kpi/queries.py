@@ -59,9 +59,34 @@ def score_text(score: Decimal | None) -> str:
     return format_number(score) if score is not None else "—"
 
 
+class Graded:
+    """The texts of a ``score`` and ``grade`` (both None when nothing is graded), for the
+    rows of the month and the cells of the year alike."""
+
+    __slots__ = ()
+    score: Decimal | None
+    grade: str | None
+
+    @property
+    def score_text(self) -> str:
+        return score_text(self.score)
+
+    @property
+    def grade_short(self) -> str:
+        return Grade.SHORT[self.grade] if self.grade else ""
+
+    @property
+    def grade_label(self) -> str:
+        return Grade.LABELS[self.grade] if self.grade else ""
+
+    @property
+    def grade_badge(self) -> str:
+        return GRADE_BADGES.get(self.grade, "")
+
+
 # A unit's month -------------------------------------------------------------------------------
 @dataclass(slots=True)
-class MonthRow:
+class MonthRow(Graded):
     """One person of the unit's month, with every text the page prints worked out."""
 
     person_id: int
@@ -94,22 +119,6 @@ class MonthRow:
     @property
     def state_badge(self) -> str:
         return STATE_BADGES[self.state]
-
-    @property
-    def grade_short(self) -> str:
-        return Grade.SHORT[self.grade] if self.grade else ""
-
-    @property
-    def grade_label(self) -> str:
-        return Grade.LABELS[self.grade] if self.grade else ""
-
-    @property
-    def grade_badge(self) -> str:
-        return GRADE_BADGES.get(self.grade, "")
-
-    @property
-    def score_text(self) -> str:
-        return score_text(self.score)
 
     @property
     def group_label(self) -> str:
@@ -240,27 +249,11 @@ QUARTERS = ((1, 2, 3), (4, 5, 6), (7, 8, 9), (10, 11, 12))
 
 
 @dataclass(slots=True)
-class Cell:
+class Cell(Graded):
     """A score and grade (of a month, a quarter or the year); empty when nothing graded."""
 
     score: Decimal | None
     grade: str | None
-
-    @property
-    def score_text(self) -> str:
-        return score_text(self.score)
-
-    @property
-    def grade_short(self) -> str:
-        return Grade.SHORT[self.grade] if self.grade else ""
-
-    @property
-    def grade_label(self) -> str:
-        return Grade.LABELS[self.grade] if self.grade else ""
-
-    @property
-    def badge(self) -> str:
-        return GRADE_BADGES.get(self.grade, "")
 
 
 EMPTY = Cell(None, None)

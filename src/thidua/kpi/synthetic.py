@@ -44,6 +44,7 @@ from thidua.kpi.demo import (
     ONE_STOP,
     PARTY_OFFICE,
     SOCIAL,
+    task_figures,
 )
 from thidua.kpi.models import MonthSheet, Task
 from thidua.kpi.policy import Grade
@@ -101,24 +102,9 @@ class Template:
     grade: str
 
 
-def _previous_month(today: date) -> date:
-    first = today.replace(day=1)
-    return date(first.year - (first.month == 1), (first.month - 2) % 12 + 1, 1)
-
-
 def _task(rng: random.Random, share: float, catalogue) -> tuple:
     name, low, high = rng.choice(catalogue)
-    assigned = rng.randint(low, high)
-
-    def near() -> float:
-        return min(1.0, max(0.0, share + rng.uniform(-0.08, 0.08)))
-
-    done = max(0, min(assigned, round(assigned * min(1.0, near() + 0.1))))
-    meeting = min(done, round(assigned * near()))
-    on_time = min(done, round(assigned * near()))
-    errors = max(0, round((meeting / assigned - near()) / 0.25))
-    late = max(0, round((on_time / assigned - near()) / 0.25))
-    return (name, assigned, done, meeting, on_time, errors, late)
+    return (name, *task_figures(rng, low, high, share))
 
 
 def _templates(rng: random.Random, policy, *, leader: bool, tasks: int) -> dict[str, list]:
@@ -192,7 +178,7 @@ def generate(spec: Spec) -> Result:
     """Write the month's sheets (and optionally the previous year's) over the province."""
     root = Unit.objects.get(code=spec.province_code, depth=1)
     today = spec.today or timezone.localdate()
-    month = _previous_month(today)
+    month = domain.shift_month(today.replace(day=1), -1)
     rng = random.Random(spec.seed)
     with disable_auditlog():
         big = _big_unit(spec, root, rng)

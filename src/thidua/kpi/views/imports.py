@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from thidua.core.roles import ALL_ROLES
 from thidua.core.scoping import get_scoped_or_404
 from thidua.kpi import domain, excel
+from thidua.kpi.views import unit as unit_views
 from thidua.org.excel.export import XLSX_TYPE
 from thidua.org.forms_import import ImportForm
 from thidua.org.models import Unit
@@ -40,16 +41,9 @@ def _unit_month(request, unit_pk: int, month: str):
     return unit, first
 
 
-def _unit_month_url(unit: Unit, month) -> str:
-    return reverse("kpi:unit_month", args=[unit.pk, domain.month_key(month)])
-
-
 def _crumbs(unit: Unit, month) -> list[tuple[str, str | None]]:
     """Like the unit's month pages: KPI, units, the unit, the month, this page."""
-    return [("Đánh giá KPI", reverse("kpi:mine")), ("Đơn vị", reverse("kpi:units")),
-            (unit.name, _unit_month_url(unit, domain.current_month())),
-            (f"Tháng {month.month}/{month.year}", _unit_month_url(unit, month)),
-            ("Nhập nhiệm vụ từ Excel", None)]
+    return unit_views.month_crumbs(unit, month, ("Nhập nhiệm vụ từ Excel", None))
 
 
 def _report_success(request, result: excel.TaskImportResult, filename: str) -> None:
@@ -91,7 +85,7 @@ def import_tasks(request, unit_pk: int, month: str):
     else:
         form = ImportForm()
     row_errors = result.row_errors if result else []
-    unit_month_url = _unit_month_url(unit, first)
+    unit_month_url = unit_views.month_url(unit, first)
     label = excel.month_label(first)
     return render(request, "kpi/import.html", {
         "unit": unit,

@@ -28,8 +28,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from thidua.core import scoping
 from thidua.core.roles import READ_ROLES
-from thidua.core.workflow import TransitionError
-from thidua.kpi import domain
+from thidua.kpi import domain, queries
 from thidua.kpi.forms_sheets import GeneralForm, ReasonForm, TaskForm, apply_errors, error_summary
 from thidua.kpi.models import MonthSheet, UnitMonth
 from thidua.kpi.policy import Grade
@@ -41,10 +40,9 @@ from thidua.org.models import Person
 TRANSITIONS = ("submit", "return", "finalise", "reopen")
 #: Transitions asked for on a confirmation page first.
 CONFIRMED = {"finalise"}
-STATE_BADGES = {"draft": "text-bg-info", "submitted": "text-bg-primary",
-                "returned": "text-bg-warning", "finalised": "text-bg-success"}
-GRADE_BADGES = {Grade.HTXS: "text-bg-success", Grade.HTT: "text-bg-primary",
-                Grade.HT: "text-bg-secondary", Grade.KHT: "text-bg-danger"}
+#: The same colours as the unit's pages.
+STATE_BADGES = queries.STATE_BADGES
+GRADE_BADGES = queries.GRADE_BADGES
 HISTORY_MONTHS = 12
 DONE_MESSAGES = {"submit": "Đã gửi phiếu đánh giá cho lãnh đạo.",
                  "return": "Đã trả lại phiếu đánh giá.",
@@ -53,13 +51,8 @@ DONE_MESSAGES = {"submit": "Đã gửi phiếu đánh giá cho lãnh đạo.",
 
 
 # Helpers -----------------------------------------------------------------------------------
-def shift_month(month: date, months: int) -> date:
-    index = month.year * 12 + month.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def month_label(month: date) -> str:
-    return f"Tháng {month.month}/{month.year}"
+shift_month = domain.shift_month
+month_label = domain.month_title
 
 
 def _sheet_url(sheet_or_pk) -> str:
@@ -118,6 +111,32 @@ def _refuse_on(request, form, error: ValidationError) -> None:
         _refuse(request, error)
 
 
+def _attempt(request, sheet_: MonthSheet, form, write, done):
+    """Run a domain write for a valid form: a success message (``done``, or ``done(result)``)
+    and the redirect to the sheet; on refusal, the reason next to the form's fields where
+    it names them (else as a message) and None, so that the page shows the input again."""
+    try:
+        result = write()
+    except PermissionDenied as exc:
+        _refuse(request, exc)
+    except ValidationError as exc:
+        _refuse_on(request, form, exc)
+    else:
+        messages.success(request, done(result) if callable(done) else done)
+        return redirect(_sheet_url(sheet_))
+    return None
+
+
+def _not_editable(request, sheet_: MonthSheet):
+    """Back to the sheet, with the reason, when the user may not edit it now (a GET of an
+    edit page); None when he may."""
+    refusal = domain.edit_refusal(sheet_, request.user)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect(_sheet_url(sheet_))
+    return None
+
+
 def _refuse(request, error: Exception) -> None:
     """A domain refusal that belongs to no field, as an error message."""
     if isinstance(error, ValidationError):
@@ -132,6 +151,13 @@ def _crumbs(sheet: MonthSheet, user, *tail):
     first = ("Đánh giá KPI của tôi", _mine_url(sheet.month)) if own else ("Đánh giá KPI", None)
     title = f"Phiếu {sheet.month_label.lower()} — {sheet.person.full_name}"
     return [first, (title, _sheet_url(sheet) if tail else None), *tail]
+
+
+def _grade_texts(sheet: MonthSheet) -> dict:
+    """The sheet's score, grade and state as the sheet and "my month" pages show them."""
+    return {"score": fmt(sheet.score), "grade_short": Grade.SHORT[sheet.grade],
+            "grade_label": Grade.LABELS[sheet.grade], "grade_badge": GRADE_BADGES[sheet.grade],
+            "state_badge": STATE_BADGES.get(sheet.state, "text-bg-light")}
 
 
 def _history_rows(sheet: MonthSheet) -> list[dict]:
@@ -244,10 +270,8 @@ def _render_sheet(request, pk, *, task_form=None, general_form=None, action_form
         "criteria": criteria, "actions": actions,
         "lower_form": lower_form if may_lower else None, "unsent": unsent,
         "breakdown": _breakdown(sheet, policy, result),
-        "score": fmt(sheet.score), "grade_short": Grade.SHORT[sheet.grade],
-        "grade_label": Grade.LABELS[sheet.grade], "grade_badge": GRADE_BADGES[sheet.grade],
+        **_grade_texts(sheet),
         "band_differs": band != sheet.grade, "band_label": Grade.LABELS[band],
-        "state_badge": STATE_BADGES.get(sheet.state, "text-bg-light"),
         "adjustments": list(sheet.adjustments.select_related("actor")),
         "history": _history_rows(sheet), "seen": stamp(sheet),
         "breadcrumbs": _crumbs(sheet, user),
@@ -267,48 +291,41 @@ def task_add(request, pk):
     form = TaskForm(request.POST, with_reason=domain.needs_reason(sheet_, request.user),
                     auto_id="nhiemvu_%s")
     if form.is_valid():
-        try:
-            task = domain.save_task(sheet_, request.user, form.task_data(),
-                                    reason=form.cleaned_data.get("reason", ""))
-        except PermissionDenied as exc:
-            _refuse(request, exc)
-        except ValidationError as exc:
-            _refuse_on(request, form, exc)
-        else:
-            messages.success(request, f"Đã thêm nhiệm vụ “{task.name}”.")
-            return redirect(_sheet_url(sheet_))
+        done = _attempt(request, sheet_, form,
+                        lambda: domain.save_task(sheet_, request.user, form.task_data(),
+                                                 reason=form.cleaned_data.get("reason", "")),
+                        lambda task: f"Đã thêm nhiệm vụ “{task.name}”.")
+        if done:
+            return done
     return _render_sheet(request, pk, task_form=form)
 
 
-def _task(sheet_, task_pk):
-    return get_object_or_404(sheet_.tasks.all(), pk=task_pk)
+def _task_of(request, pk, task_pk):
+    """(sheet, task, whether a change needs a reason) of a task page; 404 when either is
+    out of the user's reach."""
+    sheet_ = _sheet(request, pk)
+    task = get_object_or_404(sheet_.tasks.all(), pk=task_pk)
+    return sheet_, task, domain.needs_reason(sheet_, request.user)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def task_edit(request, pk, task_pk):
     user = request.user
-    sheet_ = _sheet(request, pk)
-    task = _task(sheet_, task_pk)
-    with_reason = domain.needs_reason(sheet_, user)
+    sheet_, task, with_reason = _task_of(request, pk, task_pk)
     if request.method == "POST":
         form = TaskForm(request.POST, with_reason=with_reason)
-        if form.is_valid():
-            try:
-                domain.save_task(sheet_, user, form.task_data(), task=task,
-                                 reason=form.cleaned_data.get("reason", ""))
-            except PermissionDenied as exc:
-                _refuse(request, exc)
-            except ValidationError as exc:
-                _refuse_on(request, form, exc)
-            else:
-                messages.success(request, f"Đã lưu nhiệm vụ “{task.name}”.")
-                return redirect(_sheet_url(sheet_))
+        done = form.is_valid() and _attempt(
+            request, sheet_, form,
+            lambda: domain.save_task(sheet_, user, form.task_data(), task=task,
+                                     reason=form.cleaned_data.get("reason", "")),
+            lambda saved: f"Đã lưu nhiệm vụ “{saved.name}”.")
+        if done:
+            return done
     else:
-        refusal = domain.edit_refusal(sheet_, user)
-        if refusal:
-            messages.error(request, refusal)
-            return redirect(_sheet_url(sheet_))
+        refused = _not_editable(request, sheet_)
+        if refused:
+            return refused
         form = TaskForm(initial={name: getattr(task, name) for name in domain.TASK_FIELDS},
                         with_reason=with_reason)
     return render(request, "kpi/sheet_task.html", {
@@ -322,27 +339,18 @@ def task_edit(request, pk, task_pk):
 @require_http_methods(["GET", "POST"])
 def task_delete(request, pk, task_pk):
     user = request.user
-    sheet_ = _sheet(request, pk)
-    task = _task(sheet_, task_pk)
-    with_reason = domain.needs_reason(sheet_, user)
+    sheet_, task, with_reason = _task_of(request, pk, task_pk)
     data = request.POST if request.method == "POST" else None
     form = ReasonForm(data, required=with_reason, label="Lý do điều chỉnh")
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                domain.delete_task(sheet_, user, task, reason=form.reason_text())
-            except PermissionDenied as exc:
-                _refuse(request, exc)
-            except ValidationError as exc:
-                _refuse_on(request, form, exc)
-            else:
-                messages.success(request, f"Đã xóa nhiệm vụ “{task.name}”.")
-                return redirect(_sheet_url(sheet_))
+        done = form.is_valid() and _attempt(
+            request, sheet_, form,
+            lambda: domain.delete_task(sheet_, user, task, reason=form.reason_text()),
+            f"Đã xóa nhiệm vụ “{task.name}”.")
     else:
-        refusal = domain.edit_refusal(sheet_, user)
-        if refusal:
-            messages.error(request, refusal)
-            return redirect(_sheet_url(sheet_))
+        done = _not_editable(request, sheet_)
+    if done:
+        return done
     return render(request, "kpi/sheet_task_delete.html", {
         "sheet": sheet_, "task": task, "form": form if with_reason else None,
         "errors": error_summary(form) if form.is_bound else [],
@@ -359,19 +367,13 @@ def general(request, pk):
     policy = domain.month_policies([sheet_.unit], sheet_.month)[sheet_.unit_id]
     form = GeneralForm(request.POST, policy=policy, as_leader=not domain.is_owner(sheet_, user),
                        with_reason=domain.needs_reason(sheet_, user), auto_id="tieuchi_%s")
-    if form.is_valid():
-        try:
-            domain.assess_general(sheet_, user, form.scores(),
-                                  comment=form.cleaned_data.get("comment", ""),
-                                  reason=form.cleaned_data.get("reason", ""))
-        except PermissionDenied as exc:
-            _refuse(request, exc)
-        except ValidationError as exc:
-            _refuse_on(request, form, exc)
-        else:
-            messages.success(request, "Đã lưu điểm tiêu chí chung.")
-            return redirect(_sheet_url(sheet_))
-    return _render_sheet(request, pk, general_form=form)
+    done = form.is_valid() and _attempt(
+        request, sheet_, form,
+        lambda: domain.assess_general(sheet_, user, form.scores(),
+                                      comment=form.cleaned_data.get("comment", ""),
+                                      reason=form.cleaned_data.get("reason", "")),
+        "Đã lưu điểm tiêu chí chung.")
+    return done or _render_sheet(request, pk, general_form=form)
 
 
 @login_required
@@ -389,17 +391,13 @@ def transition(request, pk, name):
     if _changed_since_seen(request, sheet_):
         return _render_sheet(request, pk, action_forms={name: form})
     if form.is_valid():
-        try:
-            domain.transition(sheet_, name, user, form.reason_text())
-        except (TransitionError, PermissionDenied) as exc:
-            # TransitionError first: it is a ValidationError whose message is for the user
-            # (another leader acted first, a guard refused, no reason given).
-            _refuse(request, exc)
-        except ValidationError as exc:
-            _refuse_on(request, form, exc)
-        else:
-            messages.success(request, DONE_MESSAGES[name])
-            return redirect(_sheet_url(sheet_))
+        # A TransitionError (another leader acted first, a guard refused, no reason given)
+        # names no field: it comes as a message.
+        done = _attempt(request, sheet_, form,
+                        lambda: domain.transition(sheet_, name, user, form.reason_text()),
+                        DONE_MESSAGES[name])
+        if done:
+            return done
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     return _render_sheet(request, pk, action_forms={name: form})
@@ -437,18 +435,11 @@ def lower(request, pk):
     form = ReasonForm(request.POST, required=True, label="Lý do hạ xếp loại", auto_id="ha_%s")
     if _changed_since_seen(request, sheet_):
         return _render_sheet(request, pk, lower_form=form)
-    if form.is_valid():
-        try:
-            domain.lower_for_cap(sheet_, request.user, form.reason_text())
-        except PermissionDenied as exc:
-            _refuse(request, exc)
-        except ValidationError as exc:
-            _refuse_on(request, form, exc)
-        else:
-            messages.success(request, "Đã hạ xếp loại xuống Hoàn thành tốt nhiệm vụ do vượt tỷ "
-                                      "lệ Hoàn thành xuất sắc.")
-            return redirect(_sheet_url(sheet_))
-    return _render_sheet(request, pk, lower_form=form)
+    done = form.is_valid() and _attempt(
+        request, sheet_, form,
+        lambda: domain.lower_for_cap(sheet_, request.user, form.reason_text()),
+        "Đã hạ xếp loại xuống Hoàn thành tốt nhiệm vụ do vượt tỷ lệ Hoàn thành xuất sắc.")
+    return done or _render_sheet(request, pk, lower_form=form)
 
 
 # My month ------------------------------------------------------------------------------------
@@ -530,11 +521,7 @@ def mine(request):
     }
     if sheet_ is not None:
         context.update({
-            "tasks": list(sheet_.tasks.all()), "score": fmt(sheet_.score),
-            "grade_short": Grade.SHORT[sheet_.grade], "grade_label": Grade.LABELS[sheet_.grade],
-            "grade_badge": GRADE_BADGES[sheet_.grade],
-            "state_badge": STATE_BADGES.get(sheet_.state, "text-bg-light"),
-        })
+            "tasks": list(sheet_.tasks.all()), **_grade_texts(sheet_)})
     return render(request, "kpi/mine.html", context)
 
 

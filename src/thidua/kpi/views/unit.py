@@ -31,7 +31,8 @@ from thidua.core import scoping
 from thidua.core.roles import READ_ROLES
 from thidua.core.text import fold
 from thidua.kpi import charts, domain, export, queries
-from thidua.kpi.forms_unit import MissingForm, MonthFilterForm, ReasonForm, chosen_ids
+from thidua.kpi.forms_sheets import ReasonForm
+from thidua.kpi.forms_unit import MissingForm, MonthFilterForm, chosen_ids
 from thidua.kpi.models import REVIEWERS, MissingSheet
 from thidua.kpi.policy import Grade
 from thidua.org.models import Unit
@@ -71,13 +72,8 @@ def year_url(unit: Unit, year: int, name: str = "unit_year") -> str:
     return reverse(f"kpi:{name}", args=[unit.pk, year])
 
 
-def month_title(month: date) -> str:
-    return f"Tháng {month.month}/{month.year}"
-
-
-def shift(month: date, step: int) -> date:
-    index = month.year * 12 + month.month - 1 + step
-    return date(index // 12, index % 12 + 1, 1)
+month_title = domain.month_title
+shift = domain.shift_month
 
 
 def _crumbs(unit: Unit, *tail) -> list[tuple[str, str | None]]:
@@ -85,7 +81,7 @@ def _crumbs(unit: Unit, *tail) -> list[tuple[str, str | None]]:
             (unit.name, month_url(unit, domain.current_month())), *tail]
 
 
-def _month_crumbs(unit: Unit, month: date, *tail):
+def month_crumbs(unit: Unit, month: date, *tail):
     return _crumbs(unit, (month_title(month), month_url(unit, month) if tail else None), *tail)
 
 
@@ -93,6 +89,28 @@ def _error_text(exc: Exception) -> str:
     if isinstance(exc, ValidationError):
         return " ".join(exc.messages)
     return str(exc) or NOT_A_REVIEWER
+
+
+def _month_action(request, unit: Unit, month: date, write, done: str):
+    """Run a change of the unit's month (close, reopen): ``(response, errors)``.
+
+    Done: the message and the way back to the month. Refused: to a reviewer, the
+    reasons to show on the confirmation page (no response); to anyone else, the reason
+    as a message and the way back (there is nothing he could correct on the page).
+    """
+    back = redirect(month_url(unit, month))
+    try:
+        write()
+    except PermissionDenied as exc:
+        messages.error(request, _error_text(exc))
+        return back, []
+    except ValidationError as exc:
+        if not is_reviewer(request.user, unit):
+            messages.error(request, _error_text(exc))
+            return back, []
+        return None, exc.messages
+    messages.success(request, done)
+    return back, []
 
 
 def _confirm(request, unit, month, **context):
@@ -246,7 +264,7 @@ def unit_month(request, unit_pk, month):
         "import_url": _import_url(unit, month) if reviewer and not closed else None,
         "export_url": month_url(unit, month, "unit_month_export")
                       + (f"?{export_query}" if export_query else ""),
-        "breadcrumbs": _month_crumbs(unit, month),
+        "breadcrumbs": month_crumbs(unit, month),
     })
 
 
@@ -268,16 +286,11 @@ def unit_month_close(request, unit_pk, month):
     unit, month = scoped_unit(request, unit_pk), parse_month(month)
     errors = []
     if request.method == "POST":
-        try:
-            domain.close_month(unit, month, user)
-        except PermissionDenied as exc:
-            messages.error(request, _error_text(exc))
-            return redirect(month_url(unit, month))
-        except ValidationError as exc:
-            errors = exc.messages
-        else:
-            messages.success(request, f"Đã khóa sổ {month_title(month).lower()} của {unit.name}.")
-            return redirect(month_url(unit, month))
+        done, errors = _month_action(
+            request, unit, month, lambda: domain.close_month(unit, month, user),
+            f"Đã khóa sổ {month_title(month).lower()} của {unit.name}.")
+        if done:
+            return done
     reviewer = is_reviewer(user, unit)
     check = domain.close_checks([unit], month)[unit.pk]
     problems = list(check.problems)
@@ -293,13 +306,15 @@ def unit_month_close(request, unit_pk, month):
             "lại được phiếu nào.",
             "Chính sách chấm điểm đang áp dụng được lưu cùng tháng: thay đổi chính sách sau này "
             "không làm thay đổi kết quả tháng đã khóa sổ.",
+            "Quyết định kỷ luật ghi nhận sau khi phiếu được chấm điểm được áp dụng ngay khi "
+            "khóa sổ (xếp loại Không hoàn thành nhiệm vụ); mỗi thay đổi được ghi vào phiếu.",
             "Khi cần sửa, lãnh đạo mở lại tháng và phải ghi rõ lý do.",
         ],
         refusal="" if reviewer else NOT_A_REVIEWER,
         problems=problems, errors=errors,
         blocked=not reviewer or check.closed, disabled=bool(problems),
         submit="Khóa sổ tháng", button="btn-danger",
-        breadcrumbs=_month_crumbs(unit, month, ("Khóa sổ", None)),
+        breadcrumbs=month_crumbs(unit, month, ("Khóa sổ", None)),
     )
 
 
@@ -308,22 +323,15 @@ def unit_month_close(request, unit_pk, month):
 def unit_month_reopen(request, unit_pk, month):
     user = request.user
     unit, month = scoped_unit(request, unit_pk), parse_month(month)
-    form = ReasonForm(request.POST or None)
+    form = ReasonForm(request.POST or None, required=True, label="Lý do mở lại")
     errors = []
     if request.method == "POST" and form.is_valid():
-        try:
-            domain.reopen_month(unit, month, user, form.cleaned_data["reason"])
-        except PermissionDenied as exc:
-            messages.error(request, _error_text(exc))
-            return redirect(month_url(unit, month))
-        except ValidationError as exc:
-            if not is_reviewer(user, unit):
-                messages.error(request, _error_text(exc))
-                return redirect(month_url(unit, month))
-            errors = exc.messages
-        else:
-            messages.success(request, f"Đã mở lại {month_title(month).lower()} của {unit.name}.")
-            return redirect(month_url(unit, month))
+        done, errors = _month_action(
+            request, unit, month,
+            lambda: domain.reopen_month(unit, month, user, form.reason_text()),
+            f"Đã mở lại {month_title(month).lower()} của {unit.name}.")
+        if done:
+            return done
     reviewer = is_reviewer(user, unit)
     state = queries.month_state(unit, month)
     closed = state is not None and state.state == "closed"
@@ -337,7 +345,7 @@ def unit_month_reopen(request, unit_pk, month):
                  "" if closed else f"{month_title(month)} của đơn vị chưa khóa sổ."),
         form=form, errors=errors, blocked=not reviewer or not closed,
         submit="Mở lại tháng", button="btn-warning",
-        breadcrumbs=_month_crumbs(unit, month, ("Mở lại", None)),
+        breadcrumbs=month_crumbs(unit, month, ("Mở lại", None)),
     )
 
 
@@ -369,7 +377,7 @@ def unit_month_missing(request, unit_pk, month):
         "unit": unit, "month": month, "title": month_title(month), "form": form,
         "candidates": candidates, "reviewer": is_reviewer(user, unit),
         "cancel_url": month_url(unit, month),
-        "breadcrumbs": _month_crumbs(unit, month, ("Báo cán bộ không đánh giá", None)),
+        "breadcrumbs": month_crumbs(unit, month, ("Báo cán bộ không đánh giá", None)),
     })
 
 
@@ -458,7 +466,7 @@ def unit_month_bulk(request, unit_pk, month):
                    "Muốn sửa phiếu đã chốt, lãnh đạo phải mở lại từng phiếu và ghi rõ lý do."],
             sheets=sheets, hidden={"confirm": "1"},
             submit=f"Chốt {len(sheets)} phiếu", button="btn-success",
-            breadcrumbs=_month_crumbs(unit, month, ("Chốt hàng loạt", None)),
+            breadcrumbs=month_crumbs(unit, month, ("Chốt hàng loạt", None)),
         )
     done, refused = [], []
     for sheet in sheets:
@@ -503,7 +511,7 @@ def year_rows_html(table: queries.YearTable) -> str:
     parts = []
     for r in table.rows:
         year = r.year
-        badge = (f'<span class="badge {year.badge}" title="{_esc(year.grade_label)}">'
+        badge = (f'<span class="badge {year.grade_badge}" title="{_esc(year.grade_label)}">'
                  f"{year.grade_short}</span>" if year.grade else "")
         note = (f"{r.graded_months} tháng đã chốt" if r.graded_months else "") + (
             f'<div class="text-danger">{escape(r.note)}</div>' if r.note else "")
