@@ -379,3 +379,10 @@ def test_no_staff_sheet_is_finalised_under_a_finalised_leaders_sheet(staff, user
     domain.transition(chief, "finalise", boss)
     chief.refresh_from_db()
     assert chief.score == Decimal("82.50")  # the clerk is KHT: the unit result is 50%
+
+
+def test_no_sheet_for_a_month_not_begun(staff, users):
+    from thidua.kpi.domain import current_month, shift_month
+
+    with pytest.raises(ValidationError, match="chưa bắt đầu"):
+        domain.sheet_for(staff.staff, shift_month(current_month(), 1), users["leader"])

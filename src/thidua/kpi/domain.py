@@ -421,6 +421,8 @@ def sheet_for(person: Person, month: date, user) -> MonthSheet:
         return sheet
     if person.status != PersonStatus.ACTIVE:
         raise ValidationError("Cán bộ không còn công tác: không lập phiếu mới.")
+    if month > current_month():
+        raise ValidationError(f"Tháng {month:%m/%Y} chưa bắt đầu: chưa lập phiếu đánh giá.")
     if UnitMonth.objects.filter(unit_id=person.unit_id, month=month, state="closed").exists():
         raise ValidationError(f"Tháng {month:%m/%Y} của đơn vị đã khóa sổ: không lập phiếu mới.")
     try:
