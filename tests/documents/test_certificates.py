@@ -186,3 +186,35 @@ def test_saving_a_layout_needs_the_units_office(tree, users):
     with pytest.raises(ValidationError):
         certificates.save_layout(users["admin"], tree.ward_a, {"name": {"size": 4}})
     assert IssuerProfile.objects.get(unit=tree.ward_a).certificate_layout["name"]["top"] == 88
+
+
+LONG_ACHIEVEMENT = ("Đã có thành tích xuất sắc trong phong trào thi đua yêu nước, hoàn thành xuất "
+                    "sắc nhiệm vụ được giao " * 12)[:1000]  # the longest the award list takes
+
+
+def run_size(table, row: int) -> float:
+    return int(table.rows[row].cells[0]._tc.find(".//" + qn("w:sz")).get(qn("w:val"))) / 2
+
+
+def test_a_long_achievement_or_name_is_printed_smaller_to_keep_its_room(tree):
+    """Printed at its own size, 1,000 characters of achievement pushed the date, the signer
+    and the decision off their places and the certificate onto a second sheet."""
+    people = [AwardLine("Nguyễn Văn An", "Bí thư", "Chi bộ 1", "Giấy khen", "Ngắn gọn"),
+              AwardLine("Nguyễn Văn An", "Bí thư", "Chi bộ 1", "Giấy khen", LONG_ACHIEVEMENT),
+              AwardLine("Trần Thị Bình " * 18, "Đảng viên", "Chi bộ 2", "Giấy khen", "Ngắn")]
+    document = Document(io.BytesIO(certificates.certificates_docx(
+        people, issuer_unit=tree.ward_a, decision_reference="15-QĐ/ĐU", day=date(2026, 3, 5))))
+    order = sorted(LINES, key=lambda k: (DEFAULT_LAYOUT[k]["top"], list(LINES).index(k)))
+    name, achievement = order.index("name"), order.index("achievement")
+    short, long_text, long_name = document.tables
+    assert run_size(short, achievement) == DEFAULT_LAYOUT["achievement"]["size"]
+    assert run_size(long_text, achievement) < DEFAULT_LAYOUT["achievement"]["size"]
+    assert run_size(long_name, name) < DEFAULT_LAYOUT["name"]["size"]
+    assert run_size(long_name, achievement) == DEFAULT_LAYOUT["achievement"]["size"]
+
+
+def test_a_line_that_cannot_fit_even_small_is_refused_in_vietnamese(tree):
+    with pytest.raises(ValidationError, match="Dòng “Thành tích” quá dài để in trên giấy khen"):
+        certificates.certificates_docx(
+            [AwardLine("A", achievements="x " * 5000)], issuer_unit=tree.ward_a,
+            decision_reference="15-QĐ/ĐU", day=date(2026, 3, 5))

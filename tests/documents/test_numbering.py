@@ -1,13 +1,14 @@
 """Document numbers per (issuing unit, type, year): consecutive, never twice."""
 
 import threading
+from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 
 from thidua.documents.models import IssuedNumber, NumberRegister
-from thidua.documents.numbering import issue_number, reference
+from thidua.documents.numbering import issue_number, numbered, reference
 
 pytestmark = pytest.mark.django_db
 
@@ -69,3 +70,31 @@ def test_concurrent_requests_never_share_a_number(tree, users):
     numbers = sorted(IssuedNumber.objects.values_list("number", flat=True))
     assert numbers == list(range(1, workers * per_worker + 1))
     assert NumberRegister.objects.get().last_number == workers * per_worker
+
+
+def test_numbers_restart_at_the_new_year_of_the_local_calendar(tree, users, monkeypatch):
+    """The year is Viet Nam's: 00:30 on 1 January there is still 31 December in UTC."""
+    from thidua.documents import numbering
+
+    days = iter([date(2026, 12, 31), date(2026, 12, 31), date(2027, 1, 1)])
+    monkeypatch.setattr(numbering.timezone, "localdate", lambda: next(days))
+    taken = [issue_number(tree.ward_a, "QĐ", users["secretariat"]) for _ in range(3)]
+    assert [(i.register.year, i.number, i.reference) for i in taken] == [
+        (2026, 1, "1-QĐ/ĐU"), (2026, 2, "2-QĐ/ĐU"), (2027, 1, "1-QĐ/ĐU")]
+
+
+def test_a_document_that_cannot_be_made_never_holds_a_number(tree, users):
+    def fails(reference):
+        raise ValueError(reference)
+
+    with pytest.raises(ValueError, match="1-KH/ĐU"):
+        numbered(tree.ward_a, "KH", users["secretariat"], fails)
+    assert not IssuedNumber.objects.exists()
+    made, issued = numbered(tree.ward_a, "KH", users["secretariat"], lambda ref: f"[{ref}]")
+    assert (made, issued.number) == ("[1-KH/ĐU]", 1)
+    assert NumberRegister.objects.get(doc_type="KH").last_number == 1
+
+
+def test_a_blank_reference_in_each_format():
+    assert reference(None, "BC", "ĐU", "party") == "      -BC/ĐU"
+    assert reference(None, "QĐ", "UBND", "state") == "      /QĐ-UBND"

@@ -6,6 +6,7 @@ about as much as one document; the certificates go through ``render.to_pdf``
 itself, and their lines are checked where the layout puts them on the paper.
 """
 
+import io
 import shutil
 import struct
 import subprocess
@@ -126,6 +127,11 @@ def test_every_document_kind_converts_with_the_pages_expected(launched, tree, us
     assert "2.894.400 đồng" in decision.pages[0].extract_text()
     for name, pdf in pdfs.items():
         assert_picture(first_page_png(pdf, name))
+    # The signature block is never split: who signs, for whom and the name on one page.
+    for name in ("ke-hoach", "bao-cao-tong-ket", "to-trinh", "quyet-dinh"):
+        page = next(p.extract_text() for p in PdfReader(pdfs[name]).pages
+                    if "Trần Văn B" in p.extract_text())
+        assert "T/M BAN THƯỜNG VỤ" in page and "BÍ THƯ" in page, name
 
 
 @pytest.mark.slow
@@ -159,3 +165,16 @@ def test_certificates_through_render_to_pdf_one_page_each_where_the_layout_says(
         found = next(y for t, y in baselines.items() if t.startswith(text))
         expected = layout[key]["top"] + 0.9 * layout[key]["size"] * MM_PER_PT
         assert found == pytest.approx(expected, abs=1.0), (text, found, expected)
+
+
+@pytest.mark.slow
+def test_a_long_achievement_keeps_its_certificate_on_one_sheet(tree, profile):
+    from tests.documents.test_certificates import LONG_ACHIEVEMENT
+
+    people = [AwardLine("Nguyễn Văn An", "Bí thư", "Chi bộ 1", "Giấy khen", LONG_ACHIEVEMENT),
+              AwardLine("Trần Thị Bình " * 18, "Đảng viên", "Chi bộ 2", "Giấy khen", "Ngắn")]
+    pdf = render.to_pdf(certificates.certificates_docx(
+        people, issuer_unit=tree.ward_a, decision_reference="15-QĐ/ĐU", day=DAY))
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 2
+    assert all("Quyết định số 15-QĐ/ĐU" in page.extract_text() for page in reader.pages)

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from docx import Document
 
 from tests.documents.test_award_list import GOOD, HEADERS, filled_template, workbook_bytes
@@ -26,6 +27,8 @@ needs_office = pytest.mark.skipif(render.office_binary() is None,
                                   reason="LibreOffice (soffice) is not installed here")
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 NAMES = [GOOD[0][1], GOOD[1][1]]
+#: Numbers are taken from this year's register only: the documents are dated this year.
+YEAR = timezone.localdate().year
 
 
 def url(name, unit, **kwargs):
@@ -52,12 +55,12 @@ def office(client, users, tree):
 
 
 def proposal_data(**extra):
-    return {"ttr-day": "05/03/2026", "ttr-granting_body": "Ban Thường vụ Tỉnh ủy Thử nghiệm",
+    return {"ttr-day": f"05/03/{YEAR}", "ttr-granting_body": "Ban Thường vụ Tỉnh ủy Thử nghiệm",
             "ttr-form_label": "Giấy khen", "format": "docx", **extra}
 
 
 def decision_data(**extra):
-    return {"qd-day": "10/03/2026", "qd-form_label": "Giấy khen",
+    return {"qd-day": f"10/03/{YEAR}", "qd-form_label": "Giấy khen",
             "qd-achievement_text": "xuất sắc trong phong trào thi đua năm 2026",
             "format": "docx", **extra}
 
@@ -204,7 +207,7 @@ def test_the_proposal_downloads_with_the_list(office, tree):
     assert "Đơn vị dẫn đầu cụm thi đua năm 2026." in text
     assert "-TTr/ĐU" in text and "1-TTr/ĐU" not in text  # no number taken: left blank
     assert not IssuedNumber.objects.exists()
-    assert 'filename="to-trinh-dang-bo-phuong-an-binh-05-03-2026.docx"' in \
+    assert f'filename="to-trinh-dang-bo-phuong-an-binh-05-03-{YEAR}.docx"' in \
         response["Content-Disposition"]
 
 
@@ -248,12 +251,12 @@ def test_taking_numbers_gives_1_then_2_and_offers_the_decision_to_the_certificat
     assert "Số 1-QĐ/ĐU" in texts(decision.content)
     issued = list(IssuedNumber.objects.order_by("register__doc_type", "number").values_list(
         "register__doc_type", "number", "subject", "register__unit", "register__year"))
-    assert issued == [("QĐ", 1, "Về việc tặng Giấy khen", tree.ward_a.pk, 2026),
-                      ("TTr", 1, "Về việc đề nghị tặng Giấy khen", tree.ward_a.pk, 2026),
-                      ("TTr", 2, "Về việc đề nghị tặng Giấy khen", tree.ward_a.pk, 2026)]
+    assert issued == [("QĐ", 1, "Về việc tặng Giấy khen", tree.ward_a.pk, YEAR),
+                      ("TTr", 1, "Về việc đề nghị tặng Giấy khen", tree.ward_a.pk, YEAR),
+                      ("TTr", 2, "Về việc đề nghị tặng Giấy khen", tree.ward_a.pk, YEAR)]
     form = office.get(url("awards", tree.ward_a)).context["certificates_form"]
     assert form.initial["decision_reference"] == "1-QĐ/ĐU"
-    assert form.initial["decision_day"].strftime("%d/%m/%Y") == "10/03/2026"
+    assert form.initial["decision_day"].strftime("%d/%m/%Y") == f"10/03/{YEAR}"
 
 
 def test_a_form_error_keeps_the_input_and_takes_no_number(office, tree):
@@ -277,6 +280,30 @@ def test_a_broken_template_names_the_placeholder_and_uses_no_number(office, tree
         "qd-take_number": "on"}))
     assert response.status_code == 200 and "text/html" in response["Content-Type"]
     assert "{{ so_ky_hieu }}" in response.content.decode()
+    assert not IssuedNumber.objects.exists()
+
+
+def test_a_decision_that_fails_after_its_number_gives_the_number_back(office, tree,
+                                                                       monkeypatch):
+    from thidua.documents import award_docs
+
+    def broken(*args, **kwargs):
+        raise render.TemplateProblem("Mẫu “x.docx” không tạo được văn bản: lỗi thử.")
+
+    monkeypatch.setattr(award_docs, "decision_docx", broken)
+    response = office.post(url("awards_decision", tree.ward_a),
+                           decision_data(**{"qd-take_number": "on"}))
+    assert response.status_code == 200 and "lỗi thử" in response.content.decode()
+    assert not IssuedNumber.objects.exists()
+    form = office.get(url("awards", tree.ward_a)).context["certificates_form"]
+    assert form.initial["decision_reference"] == ""  # no number to offer
+
+
+def test_a_number_for_a_document_dated_another_year_is_refused(office, tree):
+    response = office.post(url("awards_decision", tree.ward_a), decision_data(**{
+        "qd-day": f"31/12/{YEAR - 1}", "qd-take_number": "on"}))
+    assert response.status_code == 200
+    assert "Chỉ lấy được số trong sổ năm" in response.context["decision_form"].errors["day"][0]
     assert not IssuedNumber.objects.exists()
 
 
@@ -312,14 +339,26 @@ def test_without_libreoffice_only_word(office, tree, monkeypatch):
     assert response.status_code == 200 and "chỉ tải được tệp Word" in response.content.decode()
 
 
-def test_a_failed_pdf_says_the_number_was_taken(office, tree, monkeypatch):
+def test_a_failed_pdf_hands_over_the_word_file_bearing_the_number(office, tree, monkeypatch):
+    """The number was given with its document: the PDF failing cannot lose that document."""
     monkeypatch.setattr(render, "office_binary", lambda: "/usr/bin/soffice")
     monkeypatch.setattr(render, "to_pdf", lambda data: None)
     response = office.post(url("awards_proposal", tree.ward_a),
                            proposal_data(format="pdf", **{"ttr-take_number": "on"}))
     assert response.status_code == 200
-    page = response.content.decode()
-    assert "Không chuyển được văn bản sang PDF" in page and "Số 1-TTr/ĐU đã được cấp" in page
+    assert response["Content-Type"] == DOCX
+    assert "Số 1-TTr/ĐU" in texts(response.content)
+    assert list(IssuedNumber.objects.values_list("reference", flat=True)) == ["1-TTr/ĐU"]
+    page = office.get(url("awards", tree.ward_a)).content.decode()
+    assert "Không chuyển được văn bản số 1-TTr/ĐU sang PDF" in page
+
+
+def test_a_failed_pdf_without_a_number_says_so_on_the_form(office, tree, monkeypatch):
+    monkeypatch.setattr(render, "office_binary", lambda: "/usr/bin/soffice")
+    monkeypatch.setattr(render, "to_pdf", lambda data: None)
+    response = office.post(url("awards_proposal", tree.ward_a), proposal_data(format="pdf"))
+    assert response.status_code == 200
+    assert "Không chuyển được văn bản sang PDF" in response.content.decode()
 
 
 # Queries --------------------------------------------------------------------------------------

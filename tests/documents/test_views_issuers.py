@@ -92,3 +92,27 @@ def test_a_wrong_symbol_is_refused_and_the_input_kept(client, users, tree):
     assert "Hãy nhập tên cơ quan ban hành." in form.errors["body_name"][0]
     assert form.data["signer_title"] == "Bí thư"
     assert not IssuerProfile.objects.exists()
+
+
+def test_the_default_place_is_the_place_a_name_gives_not_its_last_two_words(tree, make_unit):
+    """"Chi bộ Tổ dân phố 1" once dated its documents "phố 1, ngày …"."""
+    from thidua.documents.issuers import place_in, profile_for
+
+    assert profile_for(tree.ward_a).place == "An Bình"  # Đảng bộ phường An Bình
+    assert profile_for(tree.province).place == "Thử nghiệm"  # Tỉnh ủy Thử nghiệm
+    assert profile_for(tree.cell_a1).place == "An Bình"  # from the ward above it
+    assert profile_for(tree.cell_b1).place == "Bình Minh"  # Đảng bộ xã Bình Minh
+    IssuerProfile.objects.create(unit=tree.ward_a, doc_format="party", body_name="Đảng ủy",
+                                 symbol="ĐU", place="Bắc Kạn")
+    assert profile_for(tree.cell_a1).place == "Bắc Kạn"  # the ward's saved place first
+    assert place_in("UBND tỉnh Thái Nguyên") == "Thái Nguyên"
+    assert place_in("Ủy ban nhân dân phường Đức Xuân, tỉnh Thái Nguyên") == "Đức Xuân"
+    assert place_in("Chi bộ Tổ dân phố 1") == ""
+
+
+def test_a_chi_bo_signs_on_behalf_of_the_chi_bo(tree):
+    from thidua.documents.issuers import profile_for
+
+    profile = profile_for(tree.cell_a1)
+    assert (profile.signer_on_behalf, profile.signer_title) == ("T/M CHI BỘ", "BÍ THƯ")
+    assert profile.parent_body == "ĐẢNG BỘ PHƯỜNG AN BÌNH"

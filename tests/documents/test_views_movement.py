@@ -50,12 +50,6 @@ def report_data(unit, day, **extra):
             "format": "docx", **extra}
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
 # Who reaches what -----------------------------------------------------------------------------
 def addresses(launched, registration):
     return [url("movement", launched.pk), url("plan_docx", launched.pk),
@@ -256,6 +250,65 @@ def test_the_report_downloads_as_pdf(client, launched, users, tree, today):
     assert ".pdf" in response["Content-Disposition"]
 
 
+# A number is handed out with its document, or not at all ------------------------------------
+def test_a_report_that_cannot_be_made_gives_its_number_back(client, launched, users, tree,
+                                                           today, monkeypatch):
+    """The template passed its check but the document still fails (here: a problem only the
+    filling finds, then any error): the number taken for it goes back to the register."""
+    from thidua.documents import movement_docs
+
+    c = as_user(client, users["secretariat"])
+    data = report_data(tree.ward_a, today, take_number="on")
+
+    def broken(*args, **kwargs):
+        raise render.TemplateProblem("Mẫu “x.docx” không tạo được văn bản: lỗi thử.")
+
+    monkeypatch.setattr(movement_docs, "review_report_docx", broken)
+    response = c.post(url("report", launched.pk), data)
+    assert response.status_code == 200 and "lỗi thử" in response.content.decode()
+    assert not IssuedNumber.objects.exists()
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("a bug while writing the body")
+
+    monkeypatch.setattr(movement_docs, "review_report_docx", crash)
+    with pytest.raises(RuntimeError):
+        c.post(url("report", launched.pk), data)
+    assert not IssuedNumber.objects.exists()
+
+    monkeypatch.undo()
+    assert "Số 1-BC/ĐU" in texts(c.post(url("report", launched.pk), data).content)
+
+
+def test_a_report_pdf_that_fails_after_the_number_hands_over_the_word_file(
+        client, launched, users, tree, today, monkeypatch):
+    monkeypatch.setattr(render, "office_binary", lambda: "/usr/bin/soffice")
+    monkeypatch.setattr(render, "to_pdf", lambda data: None)
+    c = as_user(client, users["secretariat"])
+    response = c.post(url("report", launched.pk),
+                      report_data(tree.ward_a, today, take_number="on", format="pdf"))
+    assert response["Content-Type"] == DOCX and "Số 1-BC/ĐU" in texts(response.content)
+    assert IssuedNumber.objects.get().reference == "1-BC/ĐU"
+    assert ".docx" in response["Content-Disposition"]
+
+
+def test_a_number_is_taken_only_for_a_date_of_this_year(client, launched, users, tree, today):
+    """Numbers restart each year; the register of another year is not reopened (nor a
+    future one started) by a document's date."""
+    c = as_user(client, users["secretariat"])
+    for day in (today.replace(year=today.year + 1, month=1, day=2),):
+        response = c.post(url("report", launched.pk),
+                          report_data(tree.ward_a, day, take_number="on"))
+        assert response.status_code == 200 and "text/html" in response["Content-Type"]
+        assert f"Chỉ lấy được số trong sổ năm {today.year}" in \
+            response.context["form"].errors["report_date"][0]
+    assert not IssuedNumber.objects.exists()
+    response = c.post(url("report", launched.pk),
+                      report_data(tree.ward_a, today.replace(year=today.year + 1, month=1,
+                                                             day=2)))
+    assert response["Content-Type"] == DOCX  # without a number, any date
+
+
 # A replaced template that cannot work ------------------------------------------------------------
 def test_a_broken_template_is_explained_not_a_500(client, launched, users, tree, today, media):
     for kind in ("ke_hoach", "bao_cao"):
@@ -269,7 +322,7 @@ def test_a_broken_template_is_explained_not_a_500(client, launched, users, tree,
     response = c.post(url("report", launched.pk),
                       report_data(tree.ward_a, today, take_number="on"))
     assert response.status_code == 200 and "{{ so_ky_hieu }}" in response.content.decode()
-    assert not IssuedNumber.objects.exists()  # checked before a number was taken
+    assert not IssuedNumber.objects.exists()  # given back with the failed document
 
 
 # Links and queries ------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ ADMIN of a root unit replaces or reverts a template.
 """
 
 import io
+import zipfile
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -30,12 +31,6 @@ def url(name, *args):
 def as_user(client, user):
     client.force_login(user)
     return client
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
 
 
 @pytest.fixture
@@ -169,6 +164,42 @@ def test_a_template_too_big_is_refused_before_it_is_read(client, root_admin, med
     assert not TemplateFile.objects.exists()
 
 
+def test_a_template_bigger_than_the_server_takes_is_named_too_big(client, root_admin, media,
+                                                                  settings):
+    """Past the upload limit the file never reaches the form: say so, not "choose a file"."""
+    settings.UPLOAD_MAX_BYTES = 1024
+    response = upload(as_user(client, root_admin), b"PK" + b"x" * (1024 * 1024 + 4096))
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"] == ["Tệp tải lên quá lớn: tối đa 0 MB."]
+    assert not TemplateFile.objects.exists()
+
+
+def test_a_template_reaching_pythons_internals_is_refused(client, root_admin, media):
+    from tests.documents.test_render import replaced
+
+    walk = "{{ cap_tren.__class__.__mro__[1].__subclasses__() }}"
+    response = upload(as_user(client, root_admin), replaced("{{ nguoi_ky }}", walk, "party"))
+    assert "“.__class__”, là thuộc tính không được phép" in \
+        response.context["form"].errors["file"][0]
+    assert not TemplateFile.objects.exists()
+
+
+def test_the_uploaded_name_cannot_leave_the_templates_folder(client, root_admin, media):
+    upload(as_user(client, root_admin), docx_with_mark(), name="../../../etc/passwd.docx")
+    stored = TemplateFile.objects.get().file.name
+    assert stored.startswith("document-templates/ke_hoach/") and ".." not in stored
+    assert all(media in path.parents for path in media.rglob("*.docx"))
+
+
+def test_a_post_without_the_csrf_token_is_refused(root_admin, media):
+    from django.test import Client
+
+    c = Client(enforce_csrf_checks=True)
+    c.force_login(root_admin)
+    assert upload(c, docx_with_mark()).status_code == 403
+    assert not TemplateFile.objects.exists()
+
+
 def test_a_template_missing_a_placeholder_is_refused_naming_it(client, root_admin, media):
     response = upload(as_user(client, root_admin), without("{{ so_ky_hieu }}"), name="thieu.docx")
     assert response.status_code == 200
@@ -217,3 +248,31 @@ def test_a_superuser_may_change_templates(client, media, db):
     assert upload(c, docx_with_mark("state"), kind="quyet_dinh",
                   doc_format="state").status_code == 302
     assert TemplateFile.objects.filter(kind="quyet_dinh", is_active=True).exists()
+
+
+def with_relationship(data: bytes, kind: str, target: str) -> bytes:
+    """``data`` with one more relationship of the document to an outside ``target``."""
+    source, buffer = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == "word/_rels/document.xml.rels":
+                content = content.replace(b"</Relationships>", (
+                    f'<Relationship Id="rIdX" Type="http://schemas.openxmlformats.org/'
+                    f'officeDocument/2006/relationships/{kind}" Target="{target}" '
+                    f'TargetMode="External"/></Relationships>').encode())
+            package.writestr(info, content)
+    return buffer.getvalue()
+
+
+def test_a_template_that_would_load_something_from_outside_is_refused(client, root_admin,
+                                                                      media):
+    """Word fetches an attached template or a linked picture when a document is opened:
+    every document made from such a template would call that address."""
+    c = as_user(client, root_admin)
+    linked = with_relationship(docx_with_mark(), "attachedTemplate", r"\\may-la\chia-se\m.dotx")
+    response = upload(c, linked)
+    assert "lấy nội dung từ địa chỉ bên ngoài" in response.context["form"].errors["file"][0]
+    assert not TemplateFile.objects.exists()
+    link = with_relationship(docx_with_mark(), "hyperlink", "https://thiduakhenthuong.vn/")
+    assert upload(c, link).status_code == 302  # a link the reader may click is fine

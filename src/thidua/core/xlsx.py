@@ -272,10 +272,26 @@ def _flat_choices(choices):
 
 
 # The response --------------------------------------------------------------------------------
+#: What a file name may not hold: path separators and the characters Windows refuses.
+_NAME_UNSAFE = re.compile(r'[\\/:*?"<>|]+')
+#: Unicode categories never wanted in a file name: controls, format characters (a
+#: right-to-left override can show "gpj.exe" as "exe.jpg"; zero-width spaces), surrogates,
+#: unassigned code points, line and paragraph separators.
+_NAME_INVISIBLE = {"Cc", "Cf", "Cs", "Cn", "Zl", "Zp"}
+
+
+def filename_text(filename: str) -> str:
+    """``filename`` as a downloaded file may be named: NFC, every invisible or unsafe
+    character dropped or made a hyphen, no leading or trailing dot, space or hyphen."""
+    text = "".join(ch for ch in unicodedata.normalize("NFC", str(filename))
+                   if unicodedata.category(ch) not in _NAME_INVISIBLE)
+    return _NAME_UNSAFE.sub("-", text).strip(" .-")
+
+
 def ascii_filename(filename: str) -> str:
     """A plain ASCII stand-in for a Vietnamese file name: "Báo cáo đợt 1.xlsx" →
     "Bao cao dot 1.xlsx" (for clients that do not read ``filename*``)."""
-    text = safe_text(filename).replace("đ", "d").replace("Đ", "D")
+    text = filename_text(filename).replace("đ", "d").replace("Đ", "D")
     text = "".join(ch for ch in _strip_marks(text) if ch.isascii() and ch.isprintable())
     text = re.sub(r'["\\;]', "", text).strip() or "danh-sach.xlsx"
     return text
@@ -286,12 +302,16 @@ def _strip_marks(text: str) -> str:
                    if unicodedata.category(ch) != "Mn")
 
 
-def content_disposition(filename: str) -> str:
-    """``attachment`` with an ASCII ``filename`` and the exact UTF-8 ``filename*`` (RFC 6266)."""
-    fallback = ascii_filename(filename)
+def content_disposition(filename: str, fallback: str | None = None) -> str:
+    """``attachment`` with an ASCII ``filename`` (``fallback``, else the name folded to
+    ASCII) and the exact UTF-8 ``filename*`` (RFC 6266). Whatever ``filename`` holds —
+    quotes, newlines, slashes, bidi overrides, lone surrogates — the header stays one
+    well-formed line naming a plain file."""
+    readable = filename_text(filename) or "danh-sach.xlsx"
+    fallback = ascii_filename(fallback or readable)
     header = f'attachment; filename="{fallback}"'
-    if fallback != filename:
-        header += f"; filename*=UTF-8''{quote(safe_text(filename), safe='')}"
+    if fallback != readable:
+        header += f"; filename*=UTF-8''{quote(readable, safe='')}"
     return header
 
 

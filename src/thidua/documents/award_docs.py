@@ -179,7 +179,7 @@ def _annex_heading(doc: Body, title: str, attached_to: str) -> None:
 
 # The proposal letter ----------------------------------------------------------------------
 PROPOSAL_HEADERS = ["STT", "Họ và tên / Tập thể", "Chức vụ, đơn vị", "Hình thức", "Thành tích"]
-PROPOSAL_WIDTHS = [11, 38, 38, 28, 50]
+PROPOSAL_WIDTHS = [13, 37, 37, 28, 50]
 
 
 def proposal_docx(unit, *, reference: str, day: date, summary: str, form_label: str,
@@ -224,7 +224,7 @@ def proposal_docx(unit, *, reference: str, day: date, summary: str, form_label: 
                 doc.text(text + " (có danh sách kèm theo).")
             else:
                 doc.text(text + ", cụ thể như sau:")
-                doc.table(PROPOSAL_HEADERS, rows, widths_mm=PROPOSAL_WIDTHS, numeric=[0])
+                doc.table(PROPOSAL_HEADERS, rows, widths_mm=PROPOSAL_WIDTHS, centred=[0])
         doc.labelled("Hồ sơ kèm theo", "")
         for item in DOSSIER:
             doc.bullet(item)
@@ -240,7 +240,7 @@ def proposal_docx(unit, *, reference: str, day: date, summary: str, form_label: 
         _annex_heading(doc, f"Danh sách đề nghị tặng {form_words}",
                        f"(Kèm theo Tờ trình số {reference} ngày {day:%d/%m/%Y} "
                        f"của {unit.name})")
-        doc.table(PROPOSAL_HEADERS, rows, widths_mm=PROPOSAL_WIDTHS, numeric=[0])
+        doc.table(PROPOSAL_HEADERS, rows, widths_mm=PROPOSAL_WIDTHS, centred=[0])
 
     return _append_annex(data, frame.doc_format, annex)
 
@@ -279,10 +279,10 @@ def decision_docx(unit, *, reference: str, day: date, form_label: str,
         "xuất sắc trong thực hiện nhiệm vụ"
 
     headers = ["STT", "Họ và tên / Tập thể", "Chức vụ, đơn vị", "Hình thức"]
-    widths = [12, 55, 63, 35]
+    widths = [13, 55, 62, 35]
     if with_money:
         headers.append("Số tiền thưởng (đồng)")
-        widths = [12, 45, 50, 30, 28]
+        widths = [13, 45, 49, 30, 28]
 
     def row(number: str, a: Candidate) -> tuple:
         cells = (number, a.name, a.position_unit, a.form_text(form_label))
@@ -328,7 +328,8 @@ def decision_docx(unit, *, reference: str, day: date, form_label: str,
         _annex_heading(doc, f"Danh sách tập thể, cá nhân được tặng {form_label}",
                        f"(Kèm theo Quyết định số {reference} ngày {day:%d/%m/%Y})")
         if rows:
-            doc.table(headers, rows, widths_mm=widths, numeric=[0, 4] if with_money else [0])
+            doc.table(headers, rows, widths_mm=widths, centred=[0],
+                      numeric=[4] if with_money else [])
         else:
             doc.to_write("Danh sách trống")
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import copy
 import io
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -310,6 +311,60 @@ def _texts_of(table, order: list[str]) -> dict:
     return {key: rows[order.index(key)].find(".//" + qn("w:t")) for key in PER_AWARDEE}
 
 
+#: A line too long for its room is printed smaller, down to this size.
+MIN_FITTED_SIZE = 9
+#: The average width of a Times New Roman character, in em (bold is wider); a little more
+#: than measured on Vietnamese text, and a line is taken as 90 % full, as words wrap.
+CHAR_EM = {False: 0.45, True: 0.5}
+LINE_FILL = 0.9
+
+
+def _room(key: str, order: list[str], positions) -> float:
+    """The height (mm) from the line's top to the next line's top (or the paper's edge)."""
+    index = order.index(key)
+    below = (positions[order[index + 1]]["top"] if index + 1 < len(order)
+             else PAGE_HEIGHT_MM - EDGE_MM)
+    return below - positions[key]["top"]
+
+
+def fitted_size(text: str, key: str, order: list[str], positions) -> float:
+    """The size at which ``text`` fits the room of line ``key`` — its own size if it does —,
+    so that a long name or achievement never pushes the lines below off their printed
+    places (nor the certificate onto a second sheet). :class:`ValidationError` when it does
+    not fit even at :data:`MIN_FITTED_SIZE`."""
+    values = positions[key]
+    width = (PAGE_WIDTH_MM - max(values["left"], EDGE_MM) - max(values["right"], EDGE_MM))
+    room, em = _room(key, order, positions), CHAR_EM[LINES[key].bold]
+    size = float(values["size"])
+    while True:
+        lines = max(1, math.ceil(len(text) * em * size * PT_TO_MM / (width * LINE_FILL)))
+        if lines * line_mm(size) <= room + 0.01 or lines == 1:
+            return size
+        if size <= MIN_FITTED_SIZE:
+            raise ValidationError(
+                f"Dòng “{LINES[key].label}” quá dài để in trên giấy khen ({len(text):,} ký tự: "
+                f"“{text[:60]}…”): hãy rút gọn, hoặc để dòng này nhiều chỗ hơn trong vị trí "
+                "in giấy khen.".replace(",", "."))
+        size = max(MIN_FITTED_SIZE, size - 0.5)
+
+
+def _fit(table, order: list[str], positions, lines: dict) -> None:
+    """Each per-awardee line of ``table`` with its text, at the size that fits its room."""
+    for key, text_element in _texts_of(table, order).items():
+        text = lines[key][0]
+        text_element.text = text
+        text_element.set(qn("xml:space"), "preserve")
+        size = fitted_size(text, key, order, positions)
+        if size != positions[key]["size"]:
+            r_pr = text_element.getparent().find(qn("w:rPr"))
+            for tag in ("w:sz", "w:szCs"):
+                element = r_pr.find(qn(tag))
+                if element is None:
+                    element = OxmlElement(tag)
+                    r_pr.append(element)
+                element.set(qn("w:val"), str(int(size * 2)))
+
+
 def certificates_docx(awardees: Sequence, *, issuer_unit, decision_reference: str, day: date,
                       layout: Mapping | None = None, achievement: str = "") -> bytes:
     """One landscape A4 page per awardee (anything with ``name``, ``position``,
@@ -340,7 +395,10 @@ def certificates_docx(awardees: Sequence, *, issuer_unit, decision_reference: st
     document = Document()
     _page_setup(document, positions[order[0]]["top"])
     _separator(document, new_page=False)
-    first = _certificate(document, _texts(awardees[0], **common), order, positions, width_mm)
+    first_lines = _texts(awardees[0], **common).lines
+    first = _certificate(document, Texts(first_lines), order, positions, width_mm)
+    template = copy.deepcopy(first._tbl)  # the sizes of the layout, for the copies
+    _fit(first._tbl, order, positions, first_lines)
     end = _separator(document, new_page=False)  # a document cannot end with a table
     if len(awardees) > 1:
         # The next pages are copies of the first with the awardee's lines changed:
@@ -348,11 +406,8 @@ def certificates_docx(awardees: Sequence, *, issuer_unit, decision_reference: st
         page_break = copy.deepcopy(end._p)
         page_break.get_or_add_pPr().pageBreakBefore_val = True
         for awardee in awardees[1:]:
-            table = copy.deepcopy(first._tbl)
-            lines = _texts(awardee, **common).lines
-            for key, text_element in _texts_of(table, order).items():
-                text_element.text = lines[key][0]
-                text_element.set(qn("xml:space"), "preserve")
+            table = copy.deepcopy(template)
+            _fit(table, order, positions, _texts(awardee, **common).lines)
             end._p.addprevious(copy.deepcopy(page_break))
             end._p.addprevious(table)
     buffer = io.BytesIO()

@@ -20,11 +20,12 @@ An admin may replace it with his own .docx using the same placeholders
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
@@ -90,19 +91,45 @@ def paragraph(container, text: str = "", *, size: float = 14, bold: bool = False
     return para
 
 
-def short_rule(para, width_mm: float = 25) -> None:
-    """A short horizontal line under a centred paragraph (below the issuing body, the motto)."""
-    p_pr = para._p.get_or_add_pPr()
+def rule(container, width_mm: float, available_mm: float, *, space_after: float = 0):
+    """A short horizontal line, centred, as a paragraph of its own under the text it marks
+    (the issuing body, the motto, the summary): its length is the rule's, not the width
+    of the text above, which keeps its whole line."""
+    para = container.add_paragraph()
+    fmt = para.paragraph_format
+    side = Mm(max((available_mm - width_mm) / 2, 0))
+    fmt.left_indent = fmt.right_indent = side
+    fmt.first_line_indent = 0
+    fmt.space_before, fmt.space_after = Pt(0), Pt(space_after)
+    # An empty line 5 pt high whose bottom border is the rule: clear of the letters above.
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = Pt(5)
     borders = OxmlElement("w:pBdr")
     bottom = OxmlElement("w:bottom")
-    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"),
+    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "0"),
                        ("w:color", "000000")):
         bottom.set(qn(key), value)
     borders.append(bottom)
-    p_pr.append(borders)
-    # The line spans the paragraph: indent both sides to shorten it around the centre.
-    para.paragraph_format.left_indent = Mm(width_mm)
-    para.paragraph_format.right_indent = Mm(width_mm)
+    para._p.get_or_add_pPr().append(borders)
+    return para
+
+
+def column_widths(table, widths_mm: Sequence[float]) -> None:
+    """Fixed column widths, in the grid (LibreOffice reads it) and on the first row's cells
+    (Word); the rows below follow the grid (going through every row's cells with python-docx
+    is slow for a long table)."""
+    table.autofit = False
+    for col, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths_mm, strict=False):
+        col.set(qn("w:w"), str(int(Mm(width).twips)))
+    for cell, width in zip(table.rows[0].cells, widths_mm, strict=False):
+        cell.width = Mm(width)
+
+
+def keep_row_on_one_page(row) -> None:
+    """A table row that moves to the next page whole instead of breaking (the signature)."""
+    flag = OxmlElement("w:cantSplit")
+    flag.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(flag)
 
 
 def no_borders(table) -> None:
@@ -163,69 +190,80 @@ def setup_page(document, doc_format: str, *, landscape: bool = False) -> None:
     normal = document.styles["Normal"]
     normal.font.name = FONT
     normal.font.size = Pt(BODY_SIZE[doc_format])
+    # No spacing of its own: python-docx's default adds 10 pt after every paragraph,
+    # which pads each table cell and splits the signature block's lines apart.
+    normal.paragraph_format.space_before = normal.paragraph_format.space_after = Pt(0)
+    normal.paragraph_format.line_spacing = 1.0
     r_pr = normal.element.get_or_add_rPr()
     r_pr.get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
+
+
+#: The header's two columns (mm): the issuing body on the left, the national title (12 pt
+#: bold, 88 mm on paper) or the Party's title and the date on the right; 165 mm in all.
+HEADER_COLUMNS = {DocFormat.STATE: (72, 93), DocFormat.PARTY: (75, 90)}
+SIGNATURE_COLUMNS = (80, 85)
+#: The text width of a cell: its width less the cells' default margins (1.9 mm each side).
+CELL_MARGINS_MM = 3.8
+#: Tên loại văn bản: 13–14 (Nghị định 30/2020), 15–16 (Hướng dẫn 36-HD/VPTW); bold capitals.
+KIND_SIZE = {DocFormat.STATE: 14, DocFormat.PARTY: 15}
+#: The printed text width of both formats: A4 less the left and right margins.
+TEXT_WIDTH_MM = 210 - MARGINS[DocFormat.STATE][2] - MARGINS[DocFormat.STATE][3]
+
+
+def _first(cell, text: str, size: float, **style):
+    """The cell's first paragraph (a cell always has one) with ``text``."""
+    para = cell.paragraphs[0]
+    set_font(para.add_run(text), size, **style)
+    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    return para
 
 
 def _header(document, doc_format: str) -> None:
     table = document.add_table(rows=1, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
     no_borders(table)
+    widths = HEADER_COLUMNS[doc_format]
+    column_widths(table, widths)
     left, right = table.rows[0].cells
-    left.width, right.width = Mm(75), Mm(90)
-    left.paragraphs[0].text = ""
     centre = WD_ALIGN_PARAGRAPH.CENTER
     if doc_format == DocFormat.PARTY:
-        first = left.paragraphs[0]
-        set_font(first.add_run("{{ cap_tren }}"), 14)
-        first.alignment = centre
+        _first(left, "{{ cap_tren }}", 14)
         paragraph(left, "{{ co_quan }}", size=14, bold=True, align=centre)
         paragraph(left, "*", size=14, align=centre)
         paragraph(left, "Số {{ so_ky_hieu }}", size=14, align=centre)
-        top = right.paragraphs[0]
-        set_font(top.add_run("ĐẢNG CỘNG SẢN VIỆT NAM"), 15, bold=True, underline=True)
-        top.alignment = centre
+        _first(right, "ĐẢNG CỘNG SẢN VIỆT NAM", 15, bold=True, underline=True)
         paragraph(right, "", size=14)
         paragraph(right, "", size=14)
         paragraph(right, "{{ dia_danh_ngay }}", size=14, italic=True, align=centre)
     else:
-        first = left.paragraphs[0]
-        set_font(first.add_run("{{ cap_tren }}"), 13)
-        first.alignment = centre
-        body = paragraph(left, "{{ co_quan }}", size=13, bold=True, align=centre)
-        short_rule(body, 22)
+        _first(left, "{{ cap_tren }}", 13)
+        paragraph(left, "{{ co_quan }}", size=13, bold=True, align=centre)
+        rule(left, 22, widths[0] - CELL_MARGINS_MM)
         paragraph(left, "Số: {{ so_ky_hieu }}", size=13, align=centre, space_before=6)
-        top = right.paragraphs[0]
-        set_font(top.add_run("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), 13, bold=True)
-        top.alignment = centre
-        motto = paragraph(right, "Độc lập - Tự do - Hạnh phúc", size=14, bold=True,
-                          align=centre)
-        short_rule(motto, 18)
+        _first(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 12, bold=True)
+        paragraph(right, "Độc lập - Tự do - Hạnh phúc", size=13, bold=True, align=centre)
+        rule(right, 57, widths[1] - CELL_MARGINS_MM)
         paragraph(right, "{{ dia_danh_ngay }}", size=14, italic=True, align=centre,
                   space_before=6)
 
 
 def _signature(document, doc_format: str) -> None:
     table = document.add_table(rows=1, cols=2)
-    table.autofit = False
     no_borders(table)
+    column_widths(table, SIGNATURE_COLUMNS)
+    keep_row_on_one_page(table.rows[0])
     left, right = table.rows[0].cells
-    left.width, right.width = Mm(80), Mm(85)
     first = left.paragraphs[0]
     set_font(first.add_run("Nơi nhận:"), 12, bold=True, italic=doc_format == DocFormat.STATE,
              underline=doc_format == DocFormat.PARTY)
     paragraph(left, "{%p for n in noi_nhan %}", size=11)
     paragraph(left, "- {{ n }}", size=11)
     paragraph(left, "{%p endfor %}", size=11)
-    centre = WD_ALIGN_PARAGRAPH.CENTER
-    top = right.paragraphs[0]
-    set_font(top.add_run("{{ tham_quyen }}"), 14, bold=True)
-    top.alignment = centre
-    paragraph(right, "{{ chuc_vu }}", size=14, bold=True, align=centre)
+    _first(right, "{{ tham_quyen }}", 14, bold=True)
+    paragraph(right, "{{ chuc_vu }}", size=14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     for _ in range(4):
         paragraph(right, "", size=14)
-    paragraph(right, "{{ nguoi_ky }}", size=14, bold=True, align=centre)
+    paragraph(right, "{{ nguoi_ky }}", size=14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
 
 
 def frame_template(doc_format: str) -> bytes:
@@ -236,14 +274,14 @@ def frame_template(doc_format: str) -> bytes:
     body._p.getparent().remove(body._p)
     _header(document, doc_format)
     paragraph(document, "", size=14)
-    paragraph(document, "{{ loai_van_ban }}", size=15, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER,
-              space_before=6)
-    summary = paragraph(document, "{{ trich_yeu }}", size=14, bold=True,
-                        align=WD_ALIGN_PARAGRAPH.CENTER, space_after=6)
+    paragraph(document, "{{ loai_van_ban }}", size=KIND_SIZE[doc_format], bold=True,
+              align=WD_ALIGN_PARAGRAPH.CENTER, space_before=6)
+    paragraph(document, "{{ trich_yeu }}", size=14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER,
+              space_after=0 if doc_format == DocFormat.STATE else 6)
     if doc_format == DocFormat.PARTY:
         paragraph(document, "-----", size=14, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=6)
     else:
-        short_rule(summary, 60)
+        rule(document, 40, TEXT_WIDTH_MM, space_after=6)
     paragraph(document, "{{p noi_dung }}", size=14)
     paragraph(document, "", size=14)
     _signature(document, doc_format)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from thidua.documents import numbering
+from thidua.documents.issuers import profile_for
 from thidua.documents.render import Body, frame_for, render_document, roman
 from thidua.movements import indicators
 from thidua.movements.engine import STATUS_LABELS, Dashboard
@@ -65,13 +67,13 @@ def plan_docx(movement) -> bytes:
                       [(str(i), t.wording, goal_text(t),
                         f"{t.deadline:%d/%m/%Y}" if t.deadline else "Cuối kỳ")
                        for i, t in enumerate(targets, start=1)],
-                      widths_mm=[12, 100, 28, 25], numeric=[0])
+                      widths_mm=[13, 99, 28, 25], centred=[0])
         if milestones:
             doc.heading(f"{roman(next(section))}.", "Thời gian, tiến độ thực hiện")
             doc.table(["STT", "Nội dung", "Thời hạn", "Thực hiện"],
                       [(str(i), m.title, f"{m.due_on:%d/%m/%Y}", m.actor)
                        for i, m in enumerate(milestones, start=1)],
-                      widths_mm=[12, 85, 25, 43], numeric=[0])
+                      widths_mm=[13, 84, 25, 43], centred=[0])
         doc.heading(f"{roman(next(section))}.", "Tổ chức thực hiện")
         doc.to_write("Phân công trách nhiệm của các cơ quan, đơn vị (do đơn vị ban hành viết)")
 
@@ -100,7 +102,8 @@ def registration_docx(registration) -> bytes:
                          number(commitment.number) if commitment.number is not None else ""))
         if rows:
             doc.table(["STT", "Nội dung, chỉ tiêu", "Đăng ký thực hiện", "Số lượng"], rows,
-                      widths_mm=[12, 65, 70, 20], numeric=[0, 3])
+                      widths_mm=[13, 64, 68, 20], centred=[0],
+                      numeric=[3])
         else:
             doc.to_write("Chưa có nội dung đăng ký")
         if registration.note:
@@ -108,8 +111,9 @@ def registration_docx(registration) -> bytes:
         doc.text(f"{who} cam kết thực hiện đầy đủ các nội dung đã đăng ký.")
 
     day = (registration.submitted_at.date() if registration.submitted_at else date.today())
+    reference = numbering.blank_reference("ĐK", profile_for(registration.unit))
     frame = frame_for(registration.unit, kind_label=KINDS[REGISTRATION],
-                      summary=f"Thi đua thực hiện {movement.title}", reference="    -ĐK",
+                      summary=f"Thi đua thực hiện {movement.title}", reference=reference,
                       day=day, recipients=[movement.issuing_unit.name, "Lưu"])
     return render_document(REGISTRATION, frame, body)
 
@@ -119,14 +123,14 @@ REPORT_KINDS = {"interim": "sơ kết", "final": "tổng kết"}
 
 
 def review_report_docx(movement, unit, as_of: date, stage: str = "final",
-                       reference: str = "    -BC", awards: list | None = None) -> bytes:
+                       reference: str | None = None, awards: list | None = None) -> bytes:
     """The interim or final review report of ``movement`` for ``unit`` at ``as_of``.
 
     Filled from the data: the plan's contents, every target with its value at
     the report date and the child units that met or missed it, the units
     still lagging (up to 50 per target, with the count), the practices and
     exemplars, the awards made; the narrative parts are marked for people
-    to write.
+    to write. Without ``reference`` the number is left blank (``      -BC/ĐU``).
     """
     from thidua.movements.models import Exemplar, Practice
 
@@ -163,7 +167,8 @@ def review_report_docx(movement, unit, as_of: date, stage: str = "final",
                          STATUS_LABELS[row.status]))
         if rows:
             doc.table(["STT", "Chỉ tiêu", "Mức phải đạt", f"Kết quả đến {as_of:%d/%m/%Y}",
-                       "Đánh giá"], rows, widths_mm=[10, 80, 25, 28, 22], numeric=[0, 3])
+                       "Đánh giá"], rows, widths_mm=[13, 77, 25, 28, 22], centred=[0],
+                      numeric=[3])
         for index, target in enumerate(targets, start=1):
             children = dashboard.child_rows(target)
             if not children:
@@ -186,19 +191,19 @@ def review_report_docx(movement, unit, as_of: date, stage: str = "final",
             doc.table(["STT", "Mô hình, cách làm hay", "Đơn vị", "Trạng thái"],
                       [(str(i), p.name, p.unit.name, p.get_state_display())
                        for i, p in enumerate(practices, start=1)],
-                      widths_mm=[12, 80, 50, 25], numeric=[0])
+                      widths_mm=[13, 77, 50, 25], centred=[0])
         else:
             doc.text("Chưa có mô hình, cách làm hay được ghi nhận trong hệ thống.")
         if exemplars:
             doc.table(["STT", "Tập thể, cá nhân", "Thành tích tiêu biểu"],
                       [(str(i), e.person.full_name if e.person_id else e.unit.name, e.citation)
                        for i, e in enumerate(exemplars, start=1)],
-                      widths_mm=[12, 55, 100], numeric=[0])
+                      widths_mm=[13, 55, 97], centred=[0])
         doc.heading(f"{roman(next(section))}.", "Công tác khen thưởng")
         if awards:
             doc.table(["STT", "Tập thể, cá nhân", "Hình thức", "Quyết định"],
                       [(str(i), *a) for i, a in enumerate(awards, start=1)],
-                      widths_mm=[12, 70, 45, 40], numeric=[0])
+                      widths_mm=[13, 67, 45, 40], centred=[0])
         else:
             doc.text("Chưa có quyết định khen thưởng nào gắn với phong trào trong hệ thống.")
         doc.heading(f"{roman(next(section))}.", "Đánh giá chung")
@@ -211,6 +216,7 @@ def review_report_docx(movement, unit, as_of: date, stage: str = "final",
 
     frame = frame_for(root, kind_label=KINDS[REPORT],
                       summary=f"{stage_word.capitalize()} {movement.title}",
-                      reference=reference, day=as_of,
+                      reference=reference or numbering.blank_reference("BC", profile_for(root)),
+                      day=as_of,
                       recipients=[movement.issuing_unit.name, "Lưu"])
     return render_document(REPORT, frame, body)

@@ -9,17 +9,25 @@ string goes in as NFC with the characters XML cannot hold removed, and is
 escaped by the template engine, so any input renders.
 
 A replaced template is checked before use: a required placeholder it lacks,
-or one it uses that the system does not provide, stops the rendering with a
-message naming the placeholder (:class:`TemplateProblem`), never a broken file.
+one it uses that the system does not provide, a tag written wrong, or the
+body placeholder inside a line (``{{ noi_dung }}`` instead of
+``{{p noi_dung }}``, which gives a file Word cannot open) stops the rendering
+with a Vietnamese message naming it (:class:`TemplateProblem`), never a
+broken file. Templates are filled by a sandboxed Jinja
+(:class:`TemplateEnvironment`): an uploaded .docx cannot reach Python's
+internals (``{{ cap_tren.__class__… }}``) nor make the server compute.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
 import logging
+import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
@@ -27,13 +35,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
-from docx.oxml import OxmlElement
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from docxtpl import DocxTemplate
-from jinja2 import Environment, StrictUndefined, TemplateSyntaxError, UndefinedError
+from jinja2 import StrictUndefined, TemplateSyntaxError, meta
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from thidua.core.text import nfc
 from thidua.documents import formats
@@ -45,7 +55,11 @@ logger = logging.getLogger(__name__)
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII",
          "XIV", "XV", "XVI", "XVII", "XVIII", "XIX", "XX"]
-PDF_TIMEOUT_S = 180
+#: Below the web server's worker timeout (gunicorn's default is 30 s): a conversion that
+#: hangs is ended and answered with the reason, before the worker itself is killed.
+PDF_TIMEOUT_S = 25
+#: Space above and below the text of a table cell (points).
+CELL_SPACING_PT = 2
 
 
 class TemplateProblem(Exception):
@@ -174,14 +188,17 @@ class Body:
 
     def table(self, headers: Sequence[str], rows: Iterable[Sequence], *,
               widths_mm: Sequence[float] | None = None, numeric: Iterable[int] = (),
-              size: float | None = None):
-        """A bordered table with a bold repeated header row; ``numeric`` columns right-aligned.
+              centred: Iterable[int] = (), size: float | None = None):
+        """A bordered table with a bold repeated header row; ``numeric`` columns
+        right-aligned, ``centred`` ones (STT) centred. Widths wider in all than the
+        printed text are scaled down to it.
 
         Rows are written with lxml directly: python-docx's ``add_row`` re-reads
         the whole table each time, which is quadratic for a province's list.
         """
         size = size or self.size - 2
-        numeric = set(numeric)
+        aligns = {**dict.fromkeys(numeric, "right"),
+                  **dict.fromkeys(centred, "center")}
         table = self.doc.add_table(rows=1, cols=len(headers))
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         formats.grid_borders(table)
@@ -191,36 +208,36 @@ class Body:
         repeat.set(qn("w:val"), "true")
         tr_pr.append(repeat)
         for index, title in enumerate(headers):
-            cell = header.cells[index]
-            para = cell.paragraphs[0]
+            para = header.cells[index].paragraphs[0]
             para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            para.paragraph_format.space_before = para.paragraph_format.space_after = \
+                Pt(CELL_SPACING_PT)
             self._run(para, title, bold=True, size=size)
-        template_row = header._tr
-        body_rows = []
-        for values in rows:
-            body_rows.append(self._row_xml(template_row, values, numeric, size))
-        table._tbl.extend(body_rows)
+        width = len(headers)
+        table._tbl.extend(self._row_xml(values, width, aligns, size) for values in rows)
         if widths_mm:
-            for row in table.rows[:1]:
-                for cell, width in zip(row.cells, widths_mm, strict=False):
-                    cell.width = Mm(width)
-            grid = table._tbl.tblGrid
-            for col, width in zip(grid.findall(qn("w:gridCol")), widths_mm, strict=False):
-                col.set(qn("w:w"), str(int(Mm(width).twips)))
+            total = sum(widths_mm)
+            scale = min(1.0, formats.TEXT_WIDTH_MM / total) if total else 1.0
+            formats.column_widths(table, [w * scale for w in widths_mm])
         self.doc.add_paragraph()
         return table
 
-    def _row_xml(self, template_row, values, numeric, size):
+    @staticmethod
+    def _row_xml(values, width: int, aligns: dict[int, str], size: float):
         tr = OxmlElement("w:tr")
         half_points = str(int(size * 2))
-        for index, _cell in enumerate(template_row.findall(qn("w:tc"))):
+        spacing = str(int(CELL_SPACING_PT * 20))
+        for index in range(width):
             value = values[index] if index < len(values) else ""
             tc = OxmlElement("w:tc")
             p = OxmlElement("w:p")
             p_pr = OxmlElement("w:pPr")
+            space = OxmlElement("w:spacing")
+            for key, setting in (("w:before", spacing), ("w:after", spacing)):
+                space.set(qn(key), setting)
             jc = OxmlElement("w:jc")
-            jc.set(qn("w:val"), "right" if index in numeric else "left")
-            p_pr.append(jc)
+            jc.set(qn("w:val"), aligns.get(index, "left"))
+            p_pr.extend([space, jc])
             p.append(p_pr)
             r = OxmlElement("w:r")
             r_pr = OxmlElement("w:rPr")
@@ -256,48 +273,164 @@ def template_bytes(kind: str, doc_format: str) -> tuple[bytes, str]:
     return builtin_frame(doc_format), "mẫu có sẵn"
 
 
-def _environment() -> Environment:
-    return Environment(autoescape=True, undefined=StrictUndefined)  # noqa: S701 (XML, escaped)
+class TemplateEnvironment(ImmutableSandboxedEnvironment):
+    """Jinja for templates an admin uploads: sandboxed (no ``__class__`` walk to Python's
+    internals, ranges capped), placeholders escaped, an unknown one an error, and no
+    arithmetic — a frame only places the values the system gives it."""
+
+    intercepted_binops = frozenset({"*", "**", "//", "/", "%", "+", "-"})
+
+    def __init__(self):
+        super().__init__(autoescape=True, undefined=StrictUndefined)
+
+    def call_binop(self, context, operator, left, right):
+        raise SecurityError(f"phép tính “{operator}” không được dùng trong mẫu")
+
+
+@functools.cache
+def environment() -> TemplateEnvironment:
+    return TemplateEnvironment()
+
+
+#: Jinja's syntax errors, in Vietnamese (the English detail means nothing to an office).
+SYNTAX_MESSAGES = (
+    (re.compile(r"unknown tag '(\w+)'.*innermost block that needs to be closed is '(\w+)'",
+                re.S),
+     "thẻ “{{% {0} %}}” không đúng chỗ: khối “{{% {1} %}}” phía trước chưa được đóng"),
+    (re.compile(r"unknown tag '(end\w+)'"),
+     "thẻ “{{% {0} %}}” thừa (không có thẻ mở tương ứng)"),
+    (re.compile(r"unknown tag '(\w+)'"), "thẻ “{{% {0} %}}” không được hỗ trợ"),
+    (re.compile(r"innermost block that needs to be closed is '(\w+)'", re.S),
+     "khối “{{% {0} %}}” chưa được đóng (thiếu “{{% end{0} %}}”)"),
+    (re.compile(r"No filter named '([^']+)'"), "bộ lọc “{0}” không có"),
+    (re.compile(r"No test named '([^']+)'"), "phép thử “{0}” không có"),
+    # An unclosed tag runs into the Word markup that follows it ("</w:t>").
+    (re.compile(r"unexpected '[</>]'|unexpected end of template", re.I),
+     "một trường “{{{{ … }}}}” hoặc thẻ “{{% … %}}” chưa được đóng (thiếu “}}}}” hoặc “%}}” "
+     "trên cùng dòng)"),
+    (re.compile(r"unexpected '\}'"),
+     "một trường kết thúc bằng một dấu “}}” (phải là hai dấu “}}}}”)"),
+    (re.compile(r"expected token 'end of print statement', got '([^']*)'"),
+     "một trường “{{{{ … }}}}” có chữ thừa “{0}”: tên trường viết liền, không có dấu cách, "
+     "ví dụ {{{{ nguoi_ky }}}}"),
+    (re.compile(r"Expected an expression, got 'end of print statement'"),
+     "có một trường “{{{{ }}}}” trống (thiếu tên trường)"),
+    (re.compile(r"Expected an expression, got 'end of statement block'"),
+     "có một thẻ “{{% … %}}” thiếu nội dung"),
+    (re.compile(r"unexpected char '(.)'|unexpected char \"(.)\""),
+     "một trường có ký tự không dùng được (một dấu nháy chưa đóng hoặc ký tự lạ)"),
+)
+
+
+def syntax_message(detail: str) -> str:
+    for pattern, text in SYNTAX_MESSAGES:
+        found = pattern.search(detail or "")
+        if found:
+            return text.format(*(group or "" for group in found.groups()))
+    return "một trường “{{ … }}” hoặc thẻ “{% … %}” viết sai"
+
+
+def runtime_message(exc: Exception) -> str:
+    """Why a checked template could not be filled, naming the placeholder where Jinja does."""
+    detail = str(getattr(exc, "message", None) or exc)
+    found = re.search(r"has no attribute '([^']+)'", detail)
+    if found:
+        return f"một trường dùng “.{found.group(1)}”, là thuộc tính mà hệ thống không cung cấp"
+    found = re.search(r"access to attribute '([^']+)'", detail)
+    if found:
+        return f"một trường dùng “.{found.group(1)}”, là thuộc tính không được phép"
+    found = re.search(r"'([^']+)' is undefined", detail)
+    if found:
+        return f"trường {{{{ {found.group(1)} }}}} không có dữ liệu"
+    if isinstance(exc, SecurityError) and "phép tính" in detail:
+        return detail
+    return ("một trường có biểu thức hệ thống không tính được; chỉ dùng tên trường, ví dụ "
+            "{{ co_quan }}")
+
+
+_TAG = re.compile(r"<(/?)(w:[A-Za-z]+)\b[^>]*?(/?)>")
+_BODY_PLACEHOLDER = re.compile(r"\{\{[^}]*\bnoi_dung\b[^}]*\}\}")
+
+
+def _enclosing(xml: str) -> str:
+    """The element that the end of ``xml`` (an opening fragment) is inside."""
+    stack: list[str] = []
+    for closing, name, empty in _TAG.findall(xml):
+        if empty:
+            continue
+        if closing:
+            if stack and stack[-1] == name:
+                stack.pop()
+        else:
+            stack.append(name)
+    return stack[-1] if stack else ""
+
+
+def _body_placement_problem(body_xml: str) -> bool:
+    """True when ``{{ noi_dung }}`` sits inside a paragraph (it must be ``{{p noi_dung }}``:
+    the body's paragraphs and tables cannot go inside another paragraph)."""
+    return any(_enclosing(body_xml[:found.start()]) not in ("w:body", "w:tc")
+               for found in _BODY_PLACEHOLDER.finditer(body_xml))
 
 
 def check_template(data: bytes, name: str = "mẫu") -> DocxTemplate:
     """Open a frame template and check its placeholders; :class:`TemplateProblem` if wrong."""
+    label = name[:1].upper() + name[1:]
     try:
+        document = Document(io.BytesIO(data))
         template = DocxTemplate(io.BytesIO(data))
-        used = template.get_undeclared_template_variables(_environment())
-    except TemplateSyntaxError as exc:
-        raise TemplateProblem(f"{name.capitalize()} có lỗi cú pháp trường trộn: {exc.message}. "
-                              "Hãy sửa tệp mẫu hoặc dùng lại mẫu có sẵn.") from exc
+        body = template.patch_xml(template.xml_to_string(document.element.body))
+        parts = [body]
+        for relation in document.part.rels.values():
+            if relation.reltype in (template.HEADER_URI, template.FOOTER_URI):
+                parts.append(template.patch_xml(template.xml_to_string(
+                    parse_xml(relation.target_part.blob))))
     except Exception as exc:  # not a .docx at all, or damaged
-        raise TemplateProblem(f"{name.capitalize()} không phải tệp Word (.docx) hợp lệ.") from exc
+        raise TemplateProblem(f"{label} không phải tệp Word (.docx) hợp lệ.") from exc
+    try:
+        used = meta.find_undeclared_variables(environment().parse("".join(parts)))
+    except TemplateSyntaxError as exc:
+        raise TemplateProblem(f"{label} có lỗi cú pháp trường trộn: "
+                              f"{syntax_message(exc.message)}. Hãy sửa tệp mẫu hoặc dùng lại "
+                              "mẫu có sẵn.") from exc
     missing = [key for key in formats.REQUIRED if key not in used]
     if missing:
         listed = ", ".join(f"{{{{ {key} }}}} ({formats.PLACEHOLDERS[key]})" for key in missing)
-        raise TemplateProblem(f"{name.capitalize()} thiếu trường bắt buộc: {listed}.")
+        raise TemplateProblem(f"{label} thiếu trường bắt buộc: {listed}.")
     unknown = sorted(used - set(formats.PLACEHOLDERS))
     if unknown:
         listed = ", ".join(f"{{{{ {key} }}}}" for key in unknown)
-        raise TemplateProblem(f"{name.capitalize()} dùng trường mà hệ thống không cung cấp: "
+        raise TemplateProblem(f"{label} dùng trường mà hệ thống không cung cấp: "
                               f"{listed}. Các trường có thể dùng: "
                               f"{', '.join(sorted(formats.PLACEHOLDERS))}.")
+    if not _BODY_PLACEHOLDER.search(body) or _body_placement_problem(body):
+        raise TemplateProblem(f"{label} phải có trường nội dung viết là {{{{p noi_dung }}}}, "
+                              "đứng một mình trên một đoạn riêng trong thân văn bản (không "
+                              "phải {{ noi_dung }} giữa dòng chữ, trong tiêu đề trang hay "
+                              "chân trang).")
     return template
+
+
+def fill(template: DocxTemplate, frame: Frame, write_body: Callable[[Body], None],
+         name: str = "mẫu") -> bytes:
+    """``template`` (checked) filled with ``frame`` and the body ``write_body`` writes."""
+    subdoc = template.new_subdoc()
+    write_body(Body(subdoc, frame.doc_format))
+    context = {**frame.context(), "noi_dung": subdoc}
+    buffer = io.BytesIO()
+    try:
+        template.render(context, jinja_env=environment())
+        template.save(buffer)
+    except Exception as exc:  # noqa: BLE001 — whatever the template makes Jinja or docx do
+        raise TemplateProblem(f"{name[:1].upper() + name[1:]} không tạo được văn bản: "
+                              f"{runtime_message(exc)}.") from exc
+    return buffer.getvalue()
 
 
 def render_document(kind: str, frame: Frame, write_body: Callable[[Body], None]) -> bytes:
     """The .docx of one document: the kind's template, ``frame``'s details, the body."""
     data, name = template_bytes(kind, frame.doc_format)
-    template = check_template(data, name)
-    subdoc = template.new_subdoc()
-    write_body(Body(subdoc, frame.doc_format))
-    context = {**frame.context(), "noi_dung": subdoc}
-    try:
-        template.render(context, jinja_env=_environment())
-    except UndefinedError as exc:
-        raise TemplateProblem(f"{name.capitalize()} dùng trường không có dữ liệu: "
-                              f"{exc.message}.") from exc
-    buffer = io.BytesIO()
-    template.save(buffer)
-    return buffer.getvalue()
+    return fill(check_template(data, name), frame, write_body, name)
 
 
 # PDF --------------------------------------------------------------------------------------
@@ -306,10 +439,14 @@ def office_binary() -> str | None:
 
 
 def to_pdf(docx: bytes) -> bytes | None:
-    """A PDF copy made by LibreOffice, or None when it is not installed (or fails).
+    """A PDF copy made by LibreOffice, or None when it is not installed, fails or takes
+    longer than :data:`PDF_TIMEOUT_S` seconds.
 
     Each conversion runs with its own LibreOffice profile, so two at once do
-    not wait for each other's lock.
+    not wait for each other's lock, and in its own process group: ``soffice``
+    is a script whose ``oosplash`` starts ``soffice.bin``, so on a timeout the
+    whole group is killed, not only the script (else a hung ``soffice.bin``
+    would stay behind, holding memory, for every timed-out request).
     """
     binary = office_binary()
     if binary is None:
@@ -321,12 +458,33 @@ def to_pdf(docx: bytes) -> bytes | None:
         command = [binary, f"-env:UserInstallation=file://{profile}", "--headless",
                    "--convert-to", "pdf", "--outdir", folder, str(source)]
         try:
-            subprocess.run(command, check=True, capture_output=True, timeout=PDF_TIMEOUT_S)  # noqa: S603
-        except (subprocess.SubprocessError, OSError):
-            logger.exception("LibreOffice could not convert a document to PDF")
+            process = subprocess.Popen(command, stdout=subprocess.DEVNULL,  # noqa: S603
+                                       stderr=subprocess.PIPE, start_new_session=True)
+        except OSError:
+            logger.exception("LibreOffice could not be started to convert a document to PDF")
             return None
+        try:
+            _out, errors = process.communicate(timeout=PDF_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            _kill_group(process)
+            logger.error("LibreOffice took more than %s s to convert a document to PDF",
+                         PDF_TIMEOUT_S)
+            return None
+        finally:
+            _kill_group(process)  # what the converter left running, if anything
         target = source.with_suffix(".pdf")
-        return target.read_bytes() if target.exists() else None
+        if process.returncode != 0 or not target.exists():
+            logger.error("LibreOffice could not convert a document to PDF (exit %s): %s",
+                         process.returncode, (errors or b"")[-2000:].decode(errors="replace"))
+            return None
+        return target.read_bytes()
+
+
+def _kill_group(process: subprocess.Popen) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):  # the group has ended
+        os.killpg(process.pid, signal.SIGKILL)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=5)
 
 
 __all__ = ["Body", "DocFormat", "Frame", "TemplateProblem", "frame_for", "render_document",

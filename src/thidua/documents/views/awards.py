@@ -6,8 +6,10 @@ candidates or awardees (:mod:`thidua.documents.award_list` checks it whole:
 a wrong row refuses the file, naming row, column and reason), then chooses
 the document: Tờ trình, Quyết định or Giấy khen, as Word or — when
 LibreOffice is installed — as PDF. A Tờ trình or Quyết định may take a real
-number from the unit's register; the template is checked first, so a broken
-template never uses up a number.
+number from the unit's register, in the year of the document's date, which
+must be this year; the number and the document are made together, so a
+document that cannot be made never uses up a number
+(:func:`~thidua.documents.views.movement.numbered_download`).
 
 The list is not stored in the database. The checked lines are kept in the
 user's session (one list at a time, at most ``award_list.MAX_LINES`` rows), so
@@ -21,6 +23,8 @@ scope, a user without one of :data:`ROLES` is refused (403).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from django import forms
@@ -39,10 +43,14 @@ from thidua.core.roles import ALL_ROLES, MANAGE_ROLES
 from thidua.core.text import clean_text, nfc
 from thidua.documents import award_docs, award_list, certificates, numbering
 from thidua.documents import render as docs
-from thidua.documents.issuers import profile_for
-from thidua.documents.models import DocFormat
 from thidua.documents.views.issuers import unit_crumbs
-from thidua.documents.views.movement import NO_OFFICE, PDF_FAILED, download, may_fix_templates
+from thidua.documents.views.movement import (
+    NO_OFFICE,
+    PDF_FAILED,
+    download,
+    may_fix_templates,
+    numbered_download,
+)
 from thidua.movements.forms import DATE_WIDGET, style
 from thidua.org.excel.export import XLSX_TYPE
 from thidua.org.models import Unit
@@ -108,6 +116,10 @@ class _DocumentForm(forms.Form):
                 cleaned[name] = nfc(value).strip() if name in self.multiline else clean_text(value)
             elif isinstance(value, date) and not 2000 <= value.year <= 2100:
                 self.add_error(name, "Năm phải từ 2000 đến 2100.")
+        if cleaned.get("take_number") and cleaned.get("day"):
+            problem = numbering.year_problem(cleaned["day"])
+            if problem:
+                self.add_error("day", problem)
         return cleaned
 
 
@@ -359,22 +371,14 @@ def award_clear(request, unit_pk: int):
 
 
 # The documents -----------------------------------------------------------------------------------
-def blank_reference(profile, doc_type: str) -> str:
-    """The number left blank to be written by hand: "      -TTr/ĐU", "      /QĐ-UBND"."""
-    if profile.doc_format == DocFormat.PARTY:
-        return f"{' ' * 6}-{doc_type}/{profile.symbol}"
-    return f"{' ' * 6}/{doc_type}-{profile.symbol}"
-
-
 def _make(kind: str, unit: Unit, form, lines, reference: str) -> bytes:
     data = form.cleaned_data
     if kind == PROPOSAL:
-        summary = data["summary"] or f"Về việc đề nghị tặng {data['form_label']}"
         candidates = [award_docs.Candidate(**{name: getattr(line, name) for name in
                                               award_docs.Candidate.__dataclass_fields__})
                       for line in lines]
         return award_docs.proposal_docx(
-            unit, reference=reference, day=data["day"], summary=summary,
+            unit, reference=reference, day=data["day"], summary=_subject(kind, form),
             form_label=data["form_label"], candidates=candidates,
             granting_body=data["granting_body"], reasons_text=data["reasons_text"])
     return award_docs.decision_docx(
@@ -393,18 +397,27 @@ def _subject(kind: str, form) -> str:
     return f"Về việc tặng {data['form_label']}"
 
 
-def _document(request, unit_pk: int, kind: str):
-    """Make the Tờ trình or Quyết định the form asks for; the form again with the reason when
-    it cannot be made (nothing taken from the register then, when it can be helped)."""
-    user = request.user
-    unit = award_unit(user, unit_pk)
+@dataclass
+class Posted:
+    """A document request ready to make: the unit, the kept list, the valid form."""
+
+    unit: Unit
+    lines: list
+    form: forms.Form
+    extension: str
+    again: Callable[[], HttpResponse]
+
+
+def _posted(request, unit_pk: int, kind: str) -> Posted | HttpResponse:
+    """The common start of the three documents, or the response when there is nothing to
+    make (not a POST, no list kept, a form to fix, a PDF without LibreOffice)."""
+    unit = award_unit(request.user, unit_pk)
     if request.method != "POST":
         return redirect(page_url(unit, "van-ban"))
     stored = stored_list(request, unit)
     if stored is None:
         messages.error(request, NO_LIST)
         return redirect(page_url(unit))
-    lines, _kept = stored
     form = FORMS[kind](request.POST, prefix=PREFIXES[kind])
     extension = "pdf" if request.POST.get("format") == "pdf" else "docx"
 
@@ -416,43 +429,32 @@ def _document(request, unit_pk: int, kind: str):
     if extension == "pdf" and docs.office_binary() is None:
         form.add_error(None, NO_OFFICE)
         return again()
-    profile = profile_for(unit)
-    try:
-        # The template first: a number once given stays given.
-        data, name = docs.template_bytes(TEMPLATE_KINDS[kind], profile.doc_format)
-        docs.check_template(data, name)
-    except docs.TemplateProblem as exc:
-        form.add_error(None, str(exc))
-        return again()
-    doc_type = DOC_TYPES[kind]
+    return Posted(unit, stored[0], form, extension, again)
+
+
+def _document(request, unit_pk: int, kind: str):
+    """Make the Tờ trình or Quyết định the form asks for; the form again with the reason when
+    it cannot be made (and then no number is taken from the register)."""
+    posted = _posted(request, unit_pk, kind)
+    if isinstance(posted, HttpResponse):
+        return posted
+    unit, form = posted.unit, posted.form
     day: date = form.cleaned_data["day"]
-    reference, issued = blank_reference(profile, doc_type), None
-    if form.cleaned_data["take_number"]:
-        try:
-            issued = numbering.issue_number(unit, doc_type, user, year=day.year,
-                                            subject=_subject(kind, form))
-        except (PermissionDenied, ValidationError) as exc:
-            form.add_error("take_number", exc.messages if isinstance(exc, ValidationError)
-                           else [str(exc)])
-            return again()
-        reference = issued.reference
-    taken = f" Số {issued.reference} đã được cấp và ghi vào sổ." if issued is not None else ""
-    try:
-        document = _make(kind, unit, form, lines, reference)
-    except docs.TemplateProblem as exc:
-        form.add_error(None, str(exc) + taken)
-        return again()
-    if issued is not None and kind == DECISION:
-        _remember_decision(request, unit, issued.reference, day)
-    if extension == "pdf":
-        pdf = docs.to_pdf(document)
-        if pdf is None:
-            form.add_error(None, PDF_FAILED + taken)
-            return again()
-        document = pdf
     label = award_docs.KINDS[TEMPLATE_KINDS[kind]]
-    number_part = f" {issued.reference}" if issued is not None else ""
-    return download(document, f"{label}{number_part} - {unit.name} - {day:%d-%m-%Y}", extension)
+
+    def name(issued) -> str:
+        number_part = f" {issued.reference}" if issued is not None else ""
+        return f"{label}{number_part} - {unit.name} - {day:%d-%m-%Y}"
+
+    def remember(issued) -> None:
+        if kind == DECISION:
+            _remember_decision(request, unit, issued.reference, day)
+
+    return numbered_download(
+        request, form, posted.again, unit=unit, doc_type=DOC_TYPES[kind], day=day,
+        subject=_subject(kind, form),
+        make=lambda reference: _make(kind, unit, form, posted.lines, reference),
+        name=name, extension=posted.extension, on_issued=remember)
 
 
 @login_required
@@ -471,41 +473,26 @@ def award_decision(request, unit_pk: int):
 @ANY
 def award_certificates(request, unit_pk: int):
     """One Giấy khen per line of the list, at the unit's print positions."""
-    unit = award_unit(request.user, unit_pk)
-    if request.method != "POST":
-        return redirect(page_url(unit, "van-ban"))
-    stored = stored_list(request, unit)
-    if stored is None:
-        messages.error(request, NO_LIST)
-        return redirect(page_url(unit))
-    lines, _kept = stored
-    form = CertificatesForm(request.POST, prefix=PREFIXES[CERTIFICATES])
-    extension = "pdf" if request.POST.get("format") == "pdf" else "docx"
-
-    def again():
-        return _page(request, unit, bound=form, kind=CERTIFICATES)
-
-    if not form.is_valid():
-        return again()
-    if extension == "pdf" and docs.office_binary() is None:
-        form.add_error(None, NO_OFFICE)
-        return again()
+    posted = _posted(request, unit_pk, CERTIFICATES)
+    if isinstance(posted, HttpResponse):
+        return posted
+    unit, form, again = posted.unit, posted.form, posted.again
     data = form.cleaned_data
     try:
         document = certificates.certificates_docx(
-            lines, issuer_unit=unit, decision_reference=data["decision_reference"],
+            posted.lines, issuer_unit=unit, decision_reference=data["decision_reference"],
             day=data["decision_day"], achievement=data["achievement"])
     except ValidationError as exc:
         for message in exc.messages:
             form.add_error(None, message)
         return again()
-    if extension == "pdf":
+    if posted.extension == "pdf":
         document = docs.to_pdf(document)
         if document is None:
             form.add_error(None, PDF_FAILED)
             return again()
     return download(document, f"Giấy khen theo Quyết định {data['decision_reference']} - "
-                              f"{unit.name}", extension)
+                              f"{unit.name}", posted.extension)
 
 
 urlpatterns = [

@@ -15,9 +15,8 @@ a form error) naming the placeholder, never a 500 or a broken file.
 
 from __future__ import annotations
 
-import re
 from datetime import date
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -31,7 +30,8 @@ from django.views.decorators.http import require_http_methods
 
 from thidua.core import scoping
 from thidua.core.roles import ALL_ROLES, MANAGE_ROLES, READ_ROLES, Role
-from thidua.core.text import fold, nfc
+from thidua.core.text import fold
+from thidua.core.xlsx import content_disposition, filename_text
 from thidua.documents import movement_docs, numbering
 from thidua.documents import render as docs
 from thidua.documents.forms import ReportForm, default_stage
@@ -50,21 +50,19 @@ CHOICE_LIMIT = 300
 NO_OFFICE = "Máy chủ chưa cài LibreOffice nên chỉ tải được tệp Word (.docx)."
 PDF_FAILED = ("Không chuyển được văn bản sang PDF lúc này; hãy tải tệp Word (.docx) rồi "
               "in hoặc lưu thành PDF trên máy của bạn.")
-#: Characters a file name may not hold on common systems.
-UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
 
 # Files ------------------------------------------------------------------------------------------
 def download(data: bytes, name: str, extension: str) -> HttpResponse:
     """A file response named both in ASCII (``filename=``, for old clients) and in
-    Vietnamese (``filename*=UTF-8''…``, RFC 6266)."""
-    readable = UNSAFE_NAME.sub("-", nfc(name)).strip(" .-")[:150] or "Văn bản"
+    Vietnamese (``filename*=UTF-8''…``, RFC 6266); a unit's name with quotes, newlines,
+    slashes or invisible characters cannot break the header or the file's name."""
+    readable = filename_text(name)[:150].strip(" .-") or "Văn bản"
     ascii_name = slugify(fold(readable))[:100] or "van-ban"
     content_type = PDF_TYPE if extension == "pdf" else DOCX_TYPE
     response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = (
-        f'attachment; filename="{ascii_name}.{extension}"; '
-        f"filename*=UTF-8''{quote(f'{readable}.{extension}', safe='')}")
+    response["Content-Disposition"] = content_disposition(f"{readable}.{extension}",
+                                                          f"{ascii_name}.{extension}")
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -104,11 +102,45 @@ def _produce(request, make, *, name: str, extension: str, back: str, title: str)
     return download(data, name, extension)
 
 
-def blank_reference(profile) -> str:
-    """The number left blank to be written by hand: "    -BC/ĐU", "     /BC-UBND"."""
-    if profile.doc_format == "party":
-        return f"{' ' * 6}-BC/{profile.symbol}"
-    return f"{' ' * 6}/BC-{profile.symbol}"
+def numbered_download(request, form, again, *, unit, doc_type: str, day: date, subject: str,
+                      make, name, extension: str, on_issued=None):
+    """Make a document that may bear a number from ``unit``'s register, and answer the file.
+
+    ``make(reference)`` writes the .docx; with the form's ``take_number`` ticked, the
+    number is taken and the document made in one transaction (``numbering.numbered``),
+    so a document that cannot be made gives its number back; without it, the number is
+    left blank to be written by hand. A template problem or a refused number is shown on
+    the form (``again()``). A PDF that cannot be made after a number was given answers
+    the Word file bearing that number, and says so, rather than losing the document.
+    ``name(issued)`` is the file's name; ``on_issued(issued)`` runs once a number is given.
+    """
+    issued = None
+    try:
+        if form.cleaned_data.get("take_number"):
+            document, issued = numbering.numbered(unit, doc_type, request.user, make,
+                                                  subject=subject, year=day.year)
+        else:
+            document = make(numbering.blank_reference(doc_type, profile_for(unit)))
+    except docs.TemplateProblem as exc:
+        form.add_error(None, str(exc))
+        return again()
+    except (PermissionDenied, ValidationError) as exc:
+        form.add_error("take_number", exc.messages if isinstance(exc, ValidationError)
+                       else [str(exc)])
+        return again()
+    if issued is not None and on_issued is not None:
+        on_issued(issued)
+    if extension == "pdf":
+        pdf = docs.to_pdf(document)
+        if pdf is not None:
+            return download(pdf, name(issued), "pdf")
+        if issued is None:
+            form.add_error(None, PDF_FAILED)
+            return again()
+        messages.warning(request, f"Không chuyển được văn bản số {issued.reference} sang PDF: "
+                                  "đã tải về tệp Word (.docx) mang số này; hãy in hoặc lưu "
+                                  "thành PDF trên máy của bạn.")
+    return download(document, name(issued), "docx")
 
 
 # The movement's documents page -----------------------------------------------------------------
@@ -245,42 +277,18 @@ def review_report(request, pk):
     stage = form.cleaned_data["stage"]
     day: date = form.cleaned_data["report_date"]
     stage_word = movement_docs.REPORT_KINDS[stage]
-    profile = profile_for(unit)
-    try:
-        # Check the template before a number is taken: a number once given stays given.
-        data, name = docs.template_bytes(movement_docs.REPORT, profile.doc_format)
-        docs.check_template(data, name)
-    except docs.TemplateProblem as exc:
-        form.add_error(None, str(exc))
-        return _page(request, movement, form, unit)
-    reference = blank_reference(profile)
-    issued = None
-    if form.cleaned_data["take_number"]:
-        try:
-            issued = numbering.issue_number(unit, "BC", user, year=day.year,
-                                            subject=f"Báo cáo {stage_word} {movement.title}")
-        except (PermissionDenied, ValidationError) as exc:
-            message = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
-            form.add_error("take_number", message)
-            return _page(request, movement, form, unit)
-        reference = issued.reference
-    try:
-        document = movement_docs.review_report_docx(movement, unit, day, stage, reference)
-    except docs.TemplateProblem as exc:
-        form.add_error(None, str(exc))
-        if issued is not None:
-            form.add_error(None, f"Số {issued.reference} đã được cấp và ghi vào sổ.")
-        return _page(request, movement, form, unit)
-    if extension == "pdf":
-        pdf = docs.to_pdf(document)
-        if pdf is None:
-            form.add_error(None, PDF_FAILED + (f" Số {issued.reference} đã được cấp."
-                                               if issued is not None else ""))
-            return _page(request, movement, form, unit)
-        document = pdf
-    number_part = f" {issued.reference}" if issued is not None else ""
-    return download(document, f"Báo cáo {stage_word}{number_part} - {unit.name} - "
-                              f"{day:%d-%m-%Y}", extension)
+
+    def make(reference: str) -> bytes:
+        return movement_docs.review_report_docx(movement, unit, day, stage, reference)
+
+    def name(issued) -> str:
+        number_part = f" {issued.reference}" if issued is not None else ""
+        return f"Báo cáo {stage_word}{number_part} - {unit.name} - {day:%d-%m-%Y}"
+
+    return numbered_download(
+        request, form, lambda: _page(request, movement, form, unit), unit=unit, doc_type="BC",
+        day=day, subject=f"Báo cáo {stage_word} {movement.title}", make=make, name=name,
+        extension=extension)
 
 
 urlpatterns = [

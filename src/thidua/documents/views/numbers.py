@@ -10,8 +10,6 @@ secretariat or leader of the unit). The list exports to .xlsx as shown.
 
 from __future__ import annotations
 
-import io
-from datetime import datetime
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -19,30 +17,26 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
 
 from thidua.core import scoping
+from thidua.core.xlsx import DATETIME, INTEGER, Column, filters_line, list_workbook, xlsx_response
 from thidua.documents import numbering
 from thidua.documents.forms import TakeNumberForm
 from thidua.documents.issuers import profile_for
 from thidua.documents.models import IssuedNumber, NumberRegister
 from thidua.documents.views.issuers import scoped_unit, unit_crumbs
 from thidua.movements.forms import add_domain_errors
-from thidua.org.excel.export import FORMULA_STARTS, XLSX_TYPE, text_cell
-from thidua.org.excel.template import HEADER_ALIGN, HEADER_FILL, HEADER_FONT
 
 PAGE_SIZE = 100
 YEAR_PARAM, TYPE_PARAM = "nam", "loai"
-EXPORT_COLUMNS = [("Loại văn bản", 16), ("Số", 8), ("Số, ký hiệu", 20), ("Trích yếu", 70),
-                  ("Người lấy số", 26), ("Thời gian", 18)]
+EXPORT_COLUMNS = [Column("Loại văn bản", 16), Column("Số", 8, INTEGER), Column("Số, ký hiệu", 20),
+                  Column("Trích yếu", 70, wrap=True), Column("Người lấy số", 26),
+                  Column("Thời gian", 18, DATETIME)]
 
 
 def type_label(code: str) -> str:
@@ -161,55 +155,21 @@ def number_take(request, unit_pk):
 @login_required
 @require_http_methods(["GET"])
 def number_export(request, unit_pk):
+    """The register as shown (year, type): Vietnamese headers, numbers as numbers, times as
+    dates, text that looks like a formula kept as text (:func:`thidua.core.xlsx.list_workbook`)."""
     unit = scoped_unit(request.user, unit_pk)
     year, doc_type = _year(request), _doc_type(request)
-    data = number_workbook(unit, year, issued_numbers(unit, year, doc_type), doc_type)
+    rows = ((type_label(row.doc_type), row.number, row.reference, row.subject,
+             _who(row.issued_by), row.issued_at)
+            for row in issued_numbers(unit, year, doc_type).iterator(chunk_size=2000))
+    workbook = list_workbook(
+        f"SỔ ĐĂNG KÝ SỐ VĂN BẢN NĂM {year}", EXPORT_COLUMNS, rows, context=[unit.name],
+        filters_text=filters_line([("Năm", str(year)),
+                                   ("Loại văn bản", type_label(doc_type) if doc_type else "")]),
+        sheet_title=f"Sổ văn bản {year}")
     code = slugify(unit.code) or str(unit.pk)
     suffix = f"-{slugify(doc_type)}" if doc_type else ""
-    response = HttpResponse(data, content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="so-van-ban-{code}-{year}{suffix}.xlsx"'
-    return response
-
-
-def number_workbook(unit, year: int, rows, doc_type: str = "") -> bytes:
-    """The register as shown: Vietnamese headers, numbers as numbers, times dd/mm/yyyy hh:mm,
-    text that looks like a formula kept as text."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(f"Sổ văn bản {year}")
-    for index, (_title, width) in enumerate(EXPORT_COLUMNS, start=1):
-        sheet.column_dimensions[chr(64 + index)].width = width
-    title = WriteOnlyCell(sheet, value=f"SỔ ĐĂNG KÝ SỐ VĂN BẢN NĂM {year}")
-    title.font = Font(bold=True, size=13)
-    sheet.append([title])
-    sheet.append([text_cell(sheet, unit.name)])
-    if doc_type:
-        sheet.append([f"Loại văn bản: {type_label(doc_type)}"])
-    sheet.append([])
-    header = []
-    for title_text, _width in EXPORT_COLUMNS:
-        cell = WriteOnlyCell(sheet, value=title_text)
-        cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, HEADER_ALIGN
-        header.append(cell)
-    sheet.append(header)
-    wrap = Alignment(wrap_text=True, vertical="top")
-    local = timezone.get_current_timezone()
-    for row in rows.iterator(chunk_size=2000):
-        when = WriteOnlyCell(sheet, value=_naive(row.issued_at, local))
-        when.number_format = "dd/mm/yyyy hh:mm"
-        subject = WriteOnlyCell(sheet, value=row.subject)
-        if row.subject.startswith(FORMULA_STARTS):
-            subject.data_type, subject.quotePrefix = "s", True
-        subject.alignment = wrap
-        sheet.append([type_label(row.doc_type), row.number, text_cell(sheet, row.reference),
-                      subject, text_cell(sheet, _who(row.issued_by)), when])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _naive(moment: datetime, zone) -> datetime:
-    """Excel has no time zones: the local wall time."""
-    return timezone.localtime(moment, zone).replace(tzinfo=None)
+    return xlsx_response(workbook, f"so-van-ban-{code}-{year}{suffix}.xlsx")
 
 
 urlpatterns = [

@@ -142,7 +142,11 @@ def template_upload(request, kind, doc_format):
     kind, doc_format = _kind_format(kind, doc_format)
     form = TemplateUploadForm(request.POST or None, request.FILES or None,
                               doc_format=doc_format)
-    if request.method == "POST" and form.is_valid():
+    refused = getattr(request, "upload_refused", None)
+    if refused:  # bigger than the server takes: the file never arrived
+        form.is_valid()
+        form.errors["file"] = form.error_class([refused])
+    elif request.method == "POST" and form.is_valid():
         original = form.cleaned_data["file"].name.rsplit("/", 1)[-1][:-5]
         stored = f"{kind}-{doc_format}-{slugify(fold(original))[:60] or 'mau'}.docx"
         with transaction.atomic():
