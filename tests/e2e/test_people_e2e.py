@@ -24,6 +24,7 @@ def test_search_person_and_import_with_a_bad_row(demo, page, live_server, login,
     login("vanphong")
     shot("01-trang-chu")
 
+    page.get_by_role("navigation").get_by_role("button", name="Tổ chức, cán bộ").click()
     page.get_by_role("link", name="Cán bộ", exact=True).click()
     page.get_by_label("Tìm theo tên hoặc mã").fill("hoang van quang")
     page.get_by_role("button", name="Lọc").click()
