@@ -90,6 +90,8 @@ INSTALLED_APPS = [
     "thidua.kpi",
     "thidua.documents",
     "thidua.scorecards",
+    "thidua.training",
+    "thidua.feedback",
     "thidua.api",
 ]
 

@@ -24,6 +24,8 @@ urlpatterns = [
     path("kpi/", include("thidua.kpi.urls")),
     path("van-ban/", include("thidua.documents.urls")),
     path("bo-tieu-chi/", include("thidua.scorecards.urls")),
+    path("boi-duong/", include("thidua.training.urls")),
+    path("danh-gia/", include("thidua.feedback.urls")),
     path("api/v1/", api.urls),
     path("quan-tri/", admin.site.urls),
 ]
