@@ -8,6 +8,25 @@ from django.utils import timezone
 from thidua.movements.models import Content, Milestone, Movement, Target
 
 
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    """Uploaded files (attachments, evidence) go to a folder of the test's own."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@pytest.fixture
+def cell_leader(make_user, tree):
+    """The leader of ward A's first party cell."""
+    return make_user("lanhdao_cb1", "leader", tree.cell_a1)
+
+
+def as_user(client, user):
+    """``client`` logged in as ``user``."""
+    client.force_login(user)
+    return client
+
+
 @pytest.fixture
 def today():
     return timezone.localdate()

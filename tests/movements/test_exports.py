@@ -21,6 +21,7 @@ from django.utils.html import escape
 from openpyxl import load_workbook
 from openpyxl.workbook.child import INVALID_TITLE_REGEX
 
+from tests.movements.conftest import as_user
 from thidua.core.xlsx import NO_FILTER, XLSX_TYPE
 from thidua.movements import domain, facts
 from thidua.movements.models import (
@@ -34,21 +35,6 @@ from thidua.movements.models import (
 )
 
 INJECTION = '=HYPERLINK("http://lua-dao.example","Bấm vào đây")'
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def cell_leader(make_user, tree):
-    return make_user("lanhdao_cb1", "leader", tree.cell_a1)
-
-
-def as_user(client, user):
-    client.force_login(user)
-    return client
 
 
 def download(client, url):

@@ -5,12 +5,8 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
+from tests.movements.conftest import as_user
 from thidua.movements.models import Exemplar, Movement
-
-
-def as_user(client, user):
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -62,9 +58,7 @@ def test_bad_input_gets_clear_messages(client, users, launched, people, url, tod
     assert Exemplar.objects.count() == 1
 
 
-def test_only_the_movement_secretariat_marks(client, users, launched, url, make_user, tree,
-                                             today):
-    cell_leader = make_user("lanhdao_cb1", "leader", tree.cell_a1)
+def test_only_the_movement_secretariat_marks(client, users, launched, url, cell_leader, today):
     for user in (users["observer"], users["leader"], cell_leader, users["other"],
                  users["norole"], users["staff"]):
         c = as_user(client, user)

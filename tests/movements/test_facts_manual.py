@@ -7,14 +7,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from tests.movements.conftest import as_user
 from thidua.movements.models import ManualValue, Movement, Target
 
 PNG = b"\x89PNG\r\n\x1a\n-anh-chup-bien-ban"
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
 
 
 @pytest.fixture
@@ -22,16 +18,6 @@ def target(launched):
     return Target.objects.create(movement=launched, order=3, indicator="manual", goal=95,
                                  wording="Tỷ lệ hồ sơ giải quyết đúng hạn",
                                  params={"measure": "%"})
-
-
-@pytest.fixture
-def cell_leader(make_user, tree):
-    return make_user("lanhdao_cb1", "leader", tree.cell_a1)
-
-
-def as_user(client, user):
-    client.force_login(user)
-    return client
 
 
 def entry(tree, today, **extra):

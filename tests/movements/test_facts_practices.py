@@ -2,31 +2,16 @@
 
 from datetime import timedelta
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tests.movements.conftest import as_user
 from thidua.movements import facts
 from thidua.movements.models import Movement, Practice
 
 PDF = b"%PDF-1.4\n% minh chung\n"
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def cell_leader(make_user, tree):
-    return make_user("lanhdao_cb1", "leader", tree.cell_a1)
-
-
-def as_user(client, user):
-    client.force_login(user)
-    return client
 
 
 def practice_data(tree, today, **extra):

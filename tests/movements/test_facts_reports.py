@@ -9,15 +9,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.movements.conftest import as_user
 from thidua.core.models import Notification
 from thidua.movements.models import Milestone, Movement, UnitReport
 
 PDF = b"%PDF-1.7\nbao cao tong ket\n"
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
 
 
 @pytest.fixture
@@ -33,11 +29,6 @@ def milestone(launched):
 @pytest.fixture
 def report_a1(milestone, tree):
     return UnitReport.objects.get(milestone=milestone, unit=tree.cell_a1)
-
-
-def as_user(client, user):
-    client.force_login(user)
-    return client
 
 
 def board_url(milestone):

@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tests.movements.conftest import as_user
 from thidua.movements import domain
 from thidua.movements.models import (
     Attachment,
@@ -34,11 +35,6 @@ def url(name, *args):
     return reverse(f"movements:{name}", args=args)
 
 
-def as_user(client, user):
-    client.force_login(user)
-    return client
-
-
 def page(response) -> str:
     return response.content.decode()
 
@@ -59,12 +55,6 @@ def closed(launched, users):
     domain.close(users["secretariat"], launched)
     launched.refresh_from_db()
     return launched
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
 
 
 # List ------------------------------------------------------------------------------------

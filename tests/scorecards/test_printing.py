@@ -154,3 +154,6 @@ def test_a_broken_template_is_shown_not_a_500(client, registered, cell_leader, u
     assert response.status_code == 200
     assert "Không tạo được bản đăng ký" in html and "thiếu trường bắt buộc" in html
     assert "Hãy báo quản trị hệ thống sửa mẫu văn bản." in html
+    back = reverse("scorecards:card", args=[registered.pk]) + "#in-an"
+    assert f'href="{back}">Quay lại phiếu</a>' in html
+    assert registered.subject_name in html  # the card's breadcrumbs

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -31,12 +31,9 @@ from thidua.org.excel.cells import CellError
 from thidua.org.excel.columns import GUIDE_SHEET, LIST_YES_NO, LISTS_SHEET, Column, SheetSpec
 from thidua.org.excel.importers import ImportResult, RowChecker, RowError, read_upload
 from thidua.org.excel.template import (
-    HEADER_ALIGN,
-    HEADER_FILL,
-    HEADER_FONT,
     LAST_ROW,
-    WRAP,
     style_header_row,
+    write_guide,
     write_lists,
 )
 
@@ -231,36 +228,6 @@ GUIDE_NOTES = (
 )
 
 
-def _write_guide(sheet, unit_name: str) -> None:
-    sheet.column_dimensions["A"].width = 28
-    sheet.column_dimensions["B"].width = 12
-    sheet.column_dimensions["C"].width = 90
-    sheet["A1"] = f"Hướng dẫn lập danh sách khen thưởng — {unit_name}"
-    sheet["A1"].font = Font(bold=True, size=14)
-    row = 2
-    for note in GUIDE_NOTES:
-        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
-        sheet.cell(row=row, column=1, value=note).alignment = WRAP
-        sheet.row_dimensions[row].height = 45
-        row += 1
-    row += 1
-    for index, title in enumerate(("Cột", "Bắt buộc", "Cách nhập, giá trị hợp lệ"), start=1):
-        cell = sheet.cell(row=row, column=index, value=title)
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-    for column in AWARD_LIST.columns:
-        row += 1
-        sheet.cell(row=row, column=1, value=column.header).font = HEADER_FONT
-        sheet.cell(row=row, column=2, value="Có" if column.required else "Không")
-        sheet.cell(row=row, column=3, value=column.guide).alignment = WRAP
-    row += 2
-    sheet.cell(row=row, column=1, value="Ví dụ một dòng dữ liệu (chỉ để tham khảo, không chép "
-                                        "vào trang “Danh sách”):").font = HEADER_FONT
-    for index, column in enumerate((SERIAL, *AWARD_LIST.columns), start=1):
-        cell = sheet.cell(row=row + 1, column=index, value=column.template_header)
-        cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, HEADER_ALIGN
-        sheet.cell(row=row + 2, column=index, value=1 if column is SERIAL else column.example)
-
-
 def build_template(unit_name: str) -> bytes:
     """The empty list (header only: an example row would be read as data), the guide, and
     the hidden list behind the Có/Không drop-down."""
@@ -274,7 +241,10 @@ def build_template(unit_name: str) -> bytes:
     for key in ("name", "achievements"):
         letter = get_column_letter(columns.index(AWARD_LIST.column(key)) + 1)
         data.column_dimensions[letter].alignment = Alignment(wrap_text=True, vertical="top")
-    _write_guide(workbook.create_sheet(GUIDE_SHEET), unit_name)
+    write_guide(workbook.create_sheet(GUIDE_SHEET), AWARD_LIST,
+                f"Hướng dẫn lập danh sách khen thưởng — {unit_name}", GUIDE_NOTES,
+                example=[(SERIAL, 1), *((c, c.example) for c in AWARD_LIST.columns)],
+                note_height=45)
     ranges = write_lists(workbook.create_sheet(LISTS_SHEET), [LIST_YES_NO], [])
     letter = get_column_letter(columns.index(AWARD_LIST.column("collective")) + 1)
     yes_no = DataValidation(type="list", formula1=ranges[LIST_YES_NO], allow_blank=True,

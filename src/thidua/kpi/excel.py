@@ -37,7 +37,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.encoding import smart_str
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.utils.datetime import WINDOWS_EPOCH, from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -60,11 +59,9 @@ from thidua.org.excel.importers import (
     read_upload,
 )
 from thidua.org.excel.template import (
-    HEADER_FILL,
-    HEADER_FONT,
     LAST_ROW,
-    WRAP,
     style_header_row,
+    write_guide,
     write_lists,
 )
 from thidua.org.models import Person, Unit
@@ -512,17 +509,13 @@ def import_tasks(user, unit: Unit, month: dt.date, upload, *,
 # --------------------------------------------------------------------------- template
 
 def _write_guide(sheet, unit: Unit, month: dt.date) -> None:
-    sheet.column_dimensions["A"].width = 26
-    sheet.column_dimensions["B"].width = 12
-    sheet.column_dimensions["C"].width = 90
-    sheet["A1"] = f"Hướng dẫn nhập nhiệm vụ tháng {month_label(month)} — {unit.name}"
-    sheet["A1"].font = Font(bold=True, size=14)
+    label = month_label(month)
     notes = [
         TASKS.purpose,
         REPLACE_NOTE,
         REFUSED_NOTE,
         f"Nhập dữ liệu vào trang “{TASKS.title}”, bắt đầu từ dòng 2; cột “Tháng” ghi "
-        f"{month_label(month)} ở mọi dòng. Giữ nguyên dòng tiêu đề; có thể đổi thứ tự các "
+        f"{label} ở mọi dòng. Giữ nguyên dòng tiêu đề; có thể đổi thứ tự các "
         "cột. Các cột có dấu (*) là bắt buộc. Dòng trống được bỏ qua.",
         "Trang “Nhiệm vụ” của tệp mẫu đã có sẵn các nhiệm vụ đang ghi trên phiếu (đang lập "
         "hoặc bị trả lại) của cán bộ trong tháng; sửa, thêm hoặc xóa dòng rồi tải lên.",
@@ -530,30 +523,10 @@ def _write_guide(sheet, unit: Unit, month: dt.date) -> None:
         "ghi: nếu có dòng sai, không dòng nào được ghi và bạn nhận được danh sách các dòng "
         "sai kèm lý do.",
     ]
-    row = 2
-    for note in notes:
-        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
-        sheet.cell(row=row, column=1, value=note).alignment = WRAP
-        sheet.row_dimensions[row].height = 45
-        row += 1
-    row += 1
-    for index, title in enumerate(("Cột", "Bắt buộc", "Cách nhập, giá trị hợp lệ"), start=1):
-        cell = sheet.cell(row=row, column=index, value=title)
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-    for column in TASKS.columns:
-        row += 1
-        sheet.cell(row=row, column=1, value=column.header).font = HEADER_FONT
-        sheet.cell(row=row, column=2, value="Có" if column.required else "Không")
-        sheet.cell(row=row, column=3, value=column.guide).alignment = WRAP
-    row += 2
-    sheet.cell(row=row, column=1, value="Ví dụ một dòng dữ liệu (chỉ để tham khảo):").font = \
-        HEADER_FONT
-    for index, column in enumerate(TASKS.columns, start=1):
-        cell = sheet.cell(row=row + 1, column=index, value=column.template_header)
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        example = month_label(month) if column.key == "month" else column.example
-        sheet.cell(row=row + 2, column=index, value=example)
+    example = [(column, label if column.key == "month" else column.example)
+               for column in TASKS.columns]
+    write_guide(sheet, TASKS, f"Hướng dẫn nhập nhiệm vụ tháng {label} — {unit.name}", notes,
+                example=example, note_height=45)
 
 
 def _people_rows(unit: Unit, month: dt.date):

@@ -33,6 +33,7 @@ from auditlog.context import disable_auditlog
 from django.db import connection, transaction
 from django.utils import timezone
 
+from thidua.core.bulk import insert_rows
 from thidua.core.text import fold
 from thidua.kpi import domain, scoring
 from thidua.kpi.demo import (
@@ -52,7 +53,6 @@ from thidua.org.choices import Gender, PersonStatus, StaffCategory
 from thidua.org.models import Person, Unit, UnitKind
 
 BATCH = 2000
-YEAR_BATCH = 10000
 CATALOGUE = ONE_STOP + OFFICE + ECONOMY + SOCIAL + PARTY_OFFICE + INSPECTION + FRONT
 #: Share of each task's points aimed at, per band (drawn per template).
 SHARES = {Grade.HTXS: (0.97, 1.0), Grade.HTT: (0.66, 0.86), Grade.HT: (0.42, 0.60)}
@@ -208,18 +208,18 @@ def generate(spec: Spec) -> Result:
                 template = chosen[pk] = rng.choice(templates[policy][leader][band])
                 rows.append(writer.sheet(pk, unit_id, month, group, leader, template,
                                          with_general=True))
-        writer.insert(MonthSheet, SHEET_FIELDS, rows)
+        insert_rows(MonthSheet, SHEET_FIELDS, rows)
         ids = dict(MonthSheet.objects.filter(unit__in=unit_ids, month=month)
                    .values_list("person_id", "pk"))
-        tasks = writer.insert(Task, TASK_FIELDS, (
+        tasks = insert_rows(Task, TASK_FIELDS, (
             (ids[pk], order, *figures[:7], False)
             for pk, template in chosen.items()
             for order, figures in enumerate(template.tasks, start=1)))
         year_sheets = 0
         if spec.year_months:
-            year_sheets = writer.insert(MonthSheet, SHEET_FIELDS,
-                                        _year(rng, writer, people, month.year - 1, templates,
-                                              policies))
+            year_sheets = insert_rows(MonthSheet, SHEET_FIELDS,
+                                      _year(rng, writer, people, month.year - 1, templates,
+                                            policies))
     return Result(month=month, year=month.year - 1, sheets=len(rows), tasks=tasks,
                   year_sheets=year_sheets, big_unit=big, root=root)
 
@@ -233,7 +233,8 @@ TASK_FIELDS = ["sheet", "order", "name", "assigned", "done", "meeting", "on_time
 
 
 class _Writer:
-    """Rows straight to the tables: ``COPY`` on PostgreSQL, ``executemany`` on SQLite.
+    """Sheet rows for :func:`thidua.core.bulk.insert_rows` (``COPY`` on PostgreSQL,
+    ``executemany`` on SQLite).
 
     ``bulk_create`` prepares every value through its field (about 15 µs each): for
     the 1.2 million rows of the default province that is minutes. Values here are
@@ -264,33 +265,6 @@ class _Writer:
         return (person_id, unit_id, self.months[month], group, leader, "finalised",
                 general if with_general else self.empty, self.empty, "", "", score,
                 template.grade, template.grade, "", False, self.now, self.now, self.now, None)
-
-    def insert(self, model, fields: list[str], rows) -> int:
-        meta = model._meta
-        columns = [meta.get_field(name).column for name in fields]
-        quote = self.ops.quote_name
-        count = 0
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                sql = (f"COPY {quote(meta.db_table)} ({', '.join(map(quote, columns))}) "
-                       "FROM STDIN")
-                with cursor.cursor.copy(sql) as copy:
-                    for row in rows:
-                        copy.write_row(row)
-                        count += 1
-                return count
-            # Names from the model's meta, quoted; values are parameters.
-            sql = (f"INSERT INTO {quote(meta.db_table)} ({', '.join(map(quote, columns))}) "  # noqa: S608
-                   f"VALUES ({', '.join(['%s'] * len(columns))})")
-            chunk = []
-            for row in rows:
-                chunk.append(row)
-                if len(chunk) == YEAR_BATCH:
-                    cursor.executemany(sql, chunk)
-                    count, chunk = count + len(chunk), []
-            if chunk:
-                cursor.executemany(sql, chunk)
-            return count + len(chunk)
 
 
 def _year(rng: random.Random, writer: _Writer, people, year: int, templates, policies):

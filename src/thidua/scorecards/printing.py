@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from operator import attrgetter
 
 from django.utils import timezone
 
@@ -31,6 +32,12 @@ SCORECARD_KIND = "bao_cao"
 
 
 # The outline -------------------------------------------------------------------------------------
+def _text(name: str) -> property:
+    """A read-only property: the points at ``name`` (dotted) as the page writes them."""
+    get = attrgetter(name)
+    return property(lambda self: rules.fmt(get(self)))
+
+
 @dataclass
 class Item:
     """A scorable criterion (an item, or a group without items) and its line."""
@@ -56,17 +63,9 @@ class Item:
         appraised = self.appraised_points
         return appraised if appraised is not None else self.self_points
 
-    @property
-    def max_text(self) -> str:
-        return rules.fmt(self.criterion.max_points)
-
-    @property
-    def self_text(self) -> str:
-        return rules.fmt(self.self_points)
-
-    @property
-    def appraised_text(self) -> str:
-        return rules.fmt(self.appraised_points)
+    max_text = _text("criterion.max_points")
+    self_text = _text("self_points")
+    appraised_text = _text("appraised_points")
 
     @property
     def differs(self) -> bool:
@@ -91,17 +90,9 @@ class Group:
     self_total: Decimal = Decimal(0)
     appraised_total: Decimal | None = None
 
-    @property
-    def max_text(self) -> str:
-        return rules.fmt(self.criterion.max_points)
-
-    @property
-    def self_total_text(self) -> str:
-        return rules.fmt(self.self_total)
-
-    @property
-    def appraised_total_text(self) -> str:
-        return rules.fmt(self.appraised_total)
+    max_text = _text("criterion.max_points")
+    self_total_text = _text("self_total")
+    appraised_total_text = _text("appraised_total")
 
     @property
     def differs(self) -> bool:
@@ -116,17 +107,9 @@ class Outline:
     max_total: Decimal = Decimal(0)
     appraised: bool = False
 
-    @property
-    def max_total_text(self) -> str:
-        return rules.fmt(self.max_total)
-
-    @property
-    def self_total_text(self) -> str:
-        return rules.fmt(self.self_total)
-
-    @property
-    def appraised_total_text(self) -> str:
-        return rules.fmt(self.appraised_total)
+    max_total_text = _text("max_total")
+    self_total_text = _text("self_total")
+    appraised_total_text = _text("appraised_total")
 
     @property
     def items(self) -> list[Item]:

@@ -38,6 +38,7 @@ from auditlog.context import disable_auditlog
 from django.db import connection, transaction
 from django.utils import timezone
 
+from thidua.core.bulk import insert_rows
 from thidua.org.models import Unit, UnitKind
 from thidua.org.tree import bulk_add
 from thidua.scorecards import domain, rules
@@ -55,7 +56,6 @@ from thidua.scorecards.demo import (
 )
 from thidua.scorecards.models import Commitment, Evaluation, Framework, Scorecard, ScoreLine
 
-BATCH = 10000
 #: The states of the "bốn tốt" scorecards late in the year, with their weights.
 STATES = {"draft": 2, "registered": 48, "submitted": 12, "returned": 3, "appraised": 8,
           "recognised": 24, "not_recognised": 3}
@@ -178,7 +178,8 @@ def _templates(rng: random.Random, framework: Framework) -> dict[str, list[Point
 
 
 class _Rows:
-    """Rows straight to the tables: ``COPY`` on PostgreSQL, ``executemany`` on SQLite."""
+    """Values adapted for :func:`thidua.core.bulk.insert_rows` (``COPY`` on PostgreSQL,
+    ``executemany`` on SQLite)."""
 
     def __init__(self):
         self.ops = connection.ops
@@ -188,32 +189,6 @@ class _Rows:
 
     def day(self, value):
         return None if value is None else self.ops.adapt_datefield_value(value)
-
-    def insert(self, model, fields: list[str], rows) -> int:
-        meta = model._meta
-        columns = [meta.get_field(name).column for name in fields]
-        quote = self.ops.quote_name
-        table = quote(meta.db_table)
-        names = ", ".join(map(quote, columns))
-        count = 0
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-                        count += 1
-                return count
-            # Names from the model's meta, quoted; values are parameters.
-            sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608
-            chunk = []
-            for row in rows:
-                chunk.append(row)
-                if len(chunk) == BATCH:
-                    cursor.executemany(sql, chunk)
-                    count, chunk = count + len(chunk), []
-            if chunk:
-                cursor.executemany(sql, chunk)
-            return count + len(chunk)
 
 
 CARD_FIELDS = ["framework", "unit", "year", "state", "registered_at", "is_late", "submitted_at",
@@ -309,20 +284,20 @@ def generate(spec: Spec | None = None) -> Result:
         drawn = _draw(rng, cells, year, today, _templates(rng, bon_tot))
         writer = _Rows()
         stamp = writer.when(timezone.now())
-        writer.insert(Scorecard, CARD_FIELDS, (_card_row(writer, bon_tot, year, card, rng, stamp)
+        insert_rows(Scorecard, CARD_FIELDS, (_card_row(writer, bon_tot, year, card, rng, stamp)
                                                for card in drawn))
         ids = dict(Scorecard.objects.filter(framework=bon_tot, year=year,
                                             unit__path__startswith=root.path)
                    .values_list("unit_id", "pk"))
         items = [node.pk for node in rules.scorable(domain.nodes(bon_tot))]
         groups = {g.code: g.pk for g in bon_tot.groups()}
-        lines = writer.insert(ScoreLine, LINE_FIELDS, (
+        lines = insert_rows(ScoreLine, LINE_FIELDS, (
             row for card in drawn for row in _line_rows(ids[card.unit_id], card, items, rng)))
-        evaluations = writer.insert(Evaluation, EVALUATION_FIELDS, (
+        evaluations = insert_rows(Evaluation, EVALUATION_FIELDS, (
             (ids[card.unit_id], quarter, _note(rng, quarter, year, card.residential), "",
              writer.when(_moment(day, rng)))
             for card in drawn for quarter, day in card.quarters))
-        commitments = writer.insert(Commitment, COMMITMENT_FIELDS, (
+        commitments = insert_rows(Commitment, COMMITMENT_FIELDS, (
             (ids[card.unit_id], pk, (RESIDENTIAL_COMMITMENTS if card.residential
                                      else AGENCY_COMMITMENTS)[code].format(year=year))
             for card in drawn if card.state != "draft" for code, pk in groups.items()))
@@ -389,7 +364,7 @@ def _gradings(writer: _Rows, framework, year: int, drawn: list[_Card], rng, stam
                      "35-QĐ/ĐU" if decided else "", writer.day(day),
                      writer.when(_moment(day, rng)) if day else None, stamp, stamp))
         plans.append((card.unit_id, total))
-    writer.insert(Scorecard, CARD_FIELDS, rows)
+    insert_rows(Scorecard, CARD_FIELDS, rows)
     ids = dict(Scorecard.objects.filter(framework=framework, year=year,
                                         unit__path__startswith=root.path)
                .values_list("unit_id", "pk"))
@@ -402,7 +377,7 @@ def _gradings(writer: _Rows, framework, year: int, drawn: list[_Card], rng, stam
                     Decimal("0.01"))
                 yield (ids[unit_id], group.pk, value, "", "", value, "")
 
-    lines = writer.insert(ScoreLine, LINE_FIELDS, line_rows())
+    lines = insert_rows(ScoreLine, LINE_FIELDS, line_rows())
     return len(rows), lines
 
 

@@ -75,25 +75,28 @@ def may_fix_templates(user) -> bool:
     return user.is_superuser or Role.ADMIN in scoping.roles_of(user)
 
 
-def problem_page(request, exc: docs.TemplateProblem, *, back: str, title: str):
+def problem_page(request, exc: docs.TemplateProblem, *, back: str, title: str,
+                 back_label: str = "Quay lại", breadcrumbs=None):
     """The template cannot produce the document: say why (the placeholder), what to do."""
     return render(request, "documents/problem.html", {
-        "title": title, "problem": str(exc), "back": back,
+        "title": title, "problem": str(exc), "back": back, "back_label": back_label,
         "can_fix": may_fix_templates(request.user),
-        "breadcrumbs": [(title, None)],
+        "breadcrumbs": breadcrumbs or [(title, None)],
     })
 
 
-def _produce(request, make, *, name: str, extension: str, back: str, title: str):
-    """Render with ``make()`` and answer the file; a template problem is shown as a page,
-    a PDF that cannot be made sends the user back with the reason."""
+def produce(request, make, *, name: str, extension: str, back: str, title: str,
+            back_label: str = "Quay lại", breadcrumbs=None):
+    """Render with ``make()`` and answer the file; a template problem is shown as a page
+    (:func:`problem_page`), a PDF that cannot be made sends the user back with the reason."""
     if extension == "pdf" and not office_available():
         messages.warning(request, NO_OFFICE)
         return redirect(back)
     try:
         data = make()
     except docs.TemplateProblem as exc:
-        return problem_page(request, exc, back=back, title=title)
+        return problem_page(request, exc, back=back, title=title, back_label=back_label,
+                            breadcrumbs=breadcrumbs)
     if extension == "pdf":
         data = docs.to_pdf(data)
         if data is None:
@@ -213,7 +216,7 @@ def movement_documents(request, pk):
 # The plan ---------------------------------------------------------------------------------------
 def _plan(request, pk, extension):
     movement = visible_movement(request.user, pk)
-    return _produce(request, lambda: movement_docs.plan_docx(movement),
+    return produce(request, lambda: movement_docs.plan_docx(movement),
                     name=f"Kế hoạch {movement.document_number}", extension=extension,
                     back=documents_url(movement), title="Không tạo được kế hoạch")
 
@@ -238,7 +241,7 @@ def _registration(request, reg_pk, extension):
             "person"),
         pk=reg_pk)
     who = registration.person.full_name if registration.person_id else registration.unit.name
-    return _produce(request, lambda: movement_docs.registration_docx(registration),
+    return produce(request, lambda: movement_docs.registration_docx(registration),
                     name=f"Bản đăng ký thi đua - {who}", extension=extension,
                     back=reverse("movements:registration_detail", args=[registration.pk]),
                     title="Không tạo được bản đăng ký")

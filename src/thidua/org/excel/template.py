@@ -12,6 +12,7 @@ the next template downloaded.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -102,33 +103,28 @@ def _add_dropdowns(sheet, columns: list[Column], ranges: dict[str, str]) -> None
         sheet.add_data_validation(validation)
 
 
-def _write_guide(sheet, spec: SheetSpec) -> None:
-    """Explain every column (required or not, format, allowed values) and show one example row."""
-    sheet.column_dimensions["A"].width = 26
+def write_guide(sheet, spec: SheetSpec, title: str, notes: Sequence[str], *,
+                example: Sequence[tuple[Column, object]] | None = None,
+                note_height: int = 32) -> None:
+    """Fill a "Hướng dẫn" sheet: ``title``, one merged row per note, every column of
+    ``spec`` (required or not, how to fill it) and one example row — ``example`` as
+    (column, value) pairs, by default each column of ``spec`` with its own example."""
+    if example is None:
+        example = [(column, column.example) for column in spec.columns]
+    sheet.column_dimensions["A"].width = 28
     sheet.column_dimensions["B"].width = 12
     sheet.column_dimensions["C"].width = 90
-    sheet["A1"] = f"Hướng dẫn nhập {spec.noun} từ Excel"
+    sheet["A1"] = title
     sheet["A1"].font = Font(bold=True, size=14)
-    notes = [
-        spec.purpose,
-        f"Nhập dữ liệu vào trang “{spec.title}”, mỗi dòng một {spec.noun}, bắt đầu từ dòng 2. "
-        "Giữ nguyên dòng tiêu đề; có thể đổi thứ tự các cột. Các cột có dấu (*) là bắt buộc. "
-        "Dòng trống được bỏ qua.",
-        "Chỉ nhập giá trị, không dùng công thức. Ngày ghi theo dạng ngày/tháng/năm "
-        "(ví dụ 05/09/1985).",
-        "Hệ thống kiểm tra toàn bộ tệp trước khi ghi: nếu có dòng sai, không dòng nào được "
-        "ghi và bạn nhận được danh sách các dòng sai kèm lý do. Có thể chọn “Chỉ kiểm tra, "
-        "chưa ghi dữ liệu” để kiểm tra tệp trước.",
-    ]
     row = 2
     for note in notes:
         sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
         sheet.cell(row=row, column=1, value=note).alignment = WRAP
-        sheet.row_dimensions[row].height = 32
+        sheet.row_dimensions[row].height = note_height
         row += 1
     row += 1
-    for index, title in enumerate(("Cột", "Bắt buộc", "Cách nhập, giá trị hợp lệ"), start=1):
-        cell = sheet.cell(row=row, column=index, value=title)
+    for index, heading in enumerate(("Cột", "Bắt buộc", "Cách nhập, giá trị hợp lệ"), start=1):
+        cell = sheet.cell(row=row, column=index, value=heading)
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
     for column in spec.columns:
         row += 1
@@ -139,12 +135,27 @@ def _write_guide(sheet, spec: SheetSpec) -> None:
     sheet.cell(row=row, column=1,
                value=f"Ví dụ một dòng dữ liệu (chỉ để tham khảo, không chép vào trang "
                      f"“{spec.title}” nếu không phải dữ liệu thật):").font = HEADER_FONT
-    for index, column in enumerate(spec.columns, start=1):
+    for index, (column, value) in enumerate(example, start=1):
         cell = sheet.cell(row=row + 1, column=index, value=column.template_header)
         cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, HEADER_ALIGN
-        sheet.cell(row=row + 2, column=index, value=column.example)
+        sheet.cell(row=row + 2, column=index, value=value)
         if index > 3:
             sheet.column_dimensions[get_column_letter(index)].width = column.width
+
+
+def _guide_notes(spec: SheetSpec) -> list[str]:
+    """What the guide of an organisation import template says before the columns."""
+    return [
+        spec.purpose,
+        f"Nhập dữ liệu vào trang “{spec.title}”, mỗi dòng một {spec.noun}, bắt đầu từ dòng 2. "
+        "Giữ nguyên dòng tiêu đề; có thể đổi thứ tự các cột. Các cột có dấu (*) là bắt buộc. "
+        "Dòng trống được bỏ qua.",
+        "Chỉ nhập giá trị, không dùng công thức. Ngày ghi theo dạng ngày/tháng/năm "
+        "(ví dụ 05/09/1985).",
+        "Hệ thống kiểm tra toàn bộ tệp trước khi ghi: nếu có dòng sai, không dòng nào được "
+        "ghi và bạn nhận được danh sách các dòng sai kèm lý do. Có thể chọn “Chỉ kiểm tra, "
+        "chưa ghi dữ liệu” để kiểm tra tệp trước.",
+    ]
 
 
 def build_template(spec: SheetSpec) -> bytes:
@@ -154,7 +165,8 @@ def build_template(spec: SheetSpec) -> bytes:
     data.title = spec.title
     columns = list(spec.columns)
     style_header_row(data, columns, [c.template_header for c in columns])
-    _write_guide(workbook.create_sheet(GUIDE_SHEET), spec)
+    write_guide(workbook.create_sheet(GUIDE_SHEET), spec,
+                f"Hướng dẫn nhập {spec.noun} từ Excel", _guide_notes(spec))
     names = list(dict.fromkeys(c.choices for c in columns if c.choices))
     unit_kinds = (list(UnitKind.objects.filter(is_active=True))
                   if LIST_UNIT_KIND in names else [])

@@ -37,10 +37,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from thidua.core import scoping
-from thidua.core.roles import READ_ROLES, Role
+from thidua.core.roles import READ_ROLES
 from thidua.core.workflow import TransitionError
 from thidua.documents import render as docs
-from thidua.documents.views.movement import download
+from thidua.documents.views.movement import NO_OFFICE, produce
 from thidua.org.models import Person, Unit
 from thidua.scorecards import domain, printing, rules
 from thidua.scorecards.forms_cards import (
@@ -83,9 +83,6 @@ DONE = {"submit": "Đã đề nghị công nhận; phiếu chờ cấp trên th�
         "recognise": "Đã ghi quyết định công nhận; phiếu đã khóa.",
         "refuse": "Đã ghi quyết định không công nhận; phiếu đã khóa.",
         "reopen": "Đã mở lại phiếu."}
-NO_OFFICE = "Máy chủ chưa cài LibreOffice nên chỉ tải được tệp Word (.docx)."
-PDF_FAILED = ("Không chuyển được văn bản sang PDF lúc này; hãy tải tệp Word (.docx) rồi in "
-              "hoặc lưu thành PDF trên máy của bạn.")
 FILES_AGAIN = "Các tệp minh chứng vừa chọn chưa được lưu: hãy chọn lại tệp trước khi lưu."
 
 
@@ -153,6 +150,20 @@ def _refuse_on(request, form, error: Exception, prefix: str = "") -> None:
         apply_errors(form, error, prefix)
     else:
         _refuse(request, error)
+
+
+def _applied(request, form, action, *args, prefix: str = "") -> bool:
+    """Run the domain ``action(*args)``: True when done; a refusal goes on ``form`` (its
+    fields named with ``prefix``) or, when it names none, into a message."""
+    try:
+        action(*args)
+    except PermissionDenied as exc:
+        _refuse(request, exc)
+    except ValidationError as exc:
+        _refuse_on(request, form, exc, prefix)
+    else:
+        return True
+    return False
 
 
 def _upload_refused(request, form) -> bool:
@@ -337,13 +348,7 @@ def commitments(request, pk):
     groups = card_.framework.groups()
     form = CommitmentsForm(request.POST, groups=groups, auto_id="dangky_%s")
     if form.is_valid():
-        try:
-            domain.save_commitments(card_, user, form.texts())
-        except PermissionDenied as exc:
-            _refuse(request, exc)
-        except ValidationError as exc:
-            _refuse_on(request, form, exc)
-        else:
+        if _applied(request, form, domain.save_commitments, card_, user, form.texts()):
             if "gui" not in request.POST:
                 messages.success(request, "Đã lưu nội dung đăng ký.")
                 return redirect(card_url(card_, "dang-ky"))
@@ -373,14 +378,8 @@ def evaluation(request, pk):
                           auto_id="danhgia_%s")
     if not _upload_refused(request, form) and form.is_valid():
         data = form.cleaned_data
-        try:
-            domain.evaluate(card_, request.user, data["period"], data["note"],
-                            data.get("evidence"))
-        except PermissionDenied as exc:
-            _refuse(request, exc)
-        except ValidationError as exc:
-            _refuse_on(request, form, exc)
-        else:
+        if _applied(request, form, domain.evaluate, card_, request.user, data["period"],
+                    data["note"], data.get("evidence")):
             label = period_label(data["period"], card_.framework.evaluation_every)
             messages.success(request, f"Đã ghi tự đánh giá {label.lower()}.")
             return redirect(card_url(card_, "tu-danh-gia"))
@@ -396,16 +395,11 @@ def self_score(request, pk):
     shape = printing.outline(card_)
     form = SelfScoreForm(request.POST, request.FILES, items=[i.criterion for i in shape.items],
                          group_of=shape.group_of, auto_id="tucham_%s")
-    if not _upload_refused(request, form) and form.is_valid():
-        try:
-            domain.self_score(card_, request.user, form.scores(), form.uploads())
-        except PermissionDenied as exc:
-            _refuse(request, exc)
-        except ValidationError as exc:
-            _refuse_on(request, form, exc, POINTS)
-        else:
-            messages.success(request, "Đã lưu điểm tự chấm.")
-            return redirect(card_url(card_, "tu-cham"))
+    if not _upload_refused(request, form) and form.is_valid() and _applied(
+            request, form, domain.self_score, card_, request.user, form.scores(), form.uploads(),
+            prefix=POINTS):
+        messages.success(request, "Đã lưu điểm tự chấm.")
+        return redirect(card_url(card_, "tu-cham"))
     mark_invalid(form)
     return _render_card(request, pk, self_form=form)
 
@@ -418,17 +412,11 @@ def appraisal(request, pk):
     shape = printing.outline(card_)
     form = AppraisalForm(request.POST, items=[i.criterion for i in shape.items],
                          auto_id="thamdinh_%s")
-    if form.is_valid():
-        try:
-            domain.appraise(card_, request.user, form.scores())
-        except PermissionDenied as exc:
-            _refuse(request, exc)
-        except ValidationError as exc:
-            _refuse_on(request, form, exc, APPRAISED)
-        else:
-            messages.success(request, "Đã lưu điểm thẩm định. Khi xong, bấm “Hoàn thành thẩm "
-                                      "định”.")
-            return redirect(card_url(card_, "tham-dinh"))
+    if form.is_valid() and _applied(request, form, domain.appraise, card_, request.user,
+                                    form.scores(), prefix=APPRAISED):
+        messages.success(request, "Đã lưu điểm thẩm định. Khi xong, bấm “Hoàn thành thẩm "
+                                  "định”.")
+        return redirect(card_url(card_, "tham-dinh"))
     mark_invalid(form)
     return _render_card(request, pk, appraisal_form=form)
 
@@ -556,25 +544,10 @@ def _document(request, pk, extension: str, make, title: str, file_title: str):
     if extension not in ("docx", "pdf"):
         raise Http404("Không tìm thấy.")
     card_ = _card(request, pk)
-    back = card_url(card_, "in-an")
-    if extension == "pdf" and docs.office_binary() is None:
-        messages.warning(request, NO_OFFICE)
-        return redirect(back)
-    try:
-        data = make(card_)
-    except docs.TemplateProblem as exc:
-        return render(request, "scorecards/card_problem.html", {
-            "card": card_, "title": title, "problem": str(exc), "back": back,
-            "can_fix": request.user.is_superuser or Role.ADMIN in scoping.roles_of(request.user),
-            "breadcrumbs": _crumbs(card_, (title, None)),
-        })
-    if extension == "pdf":
-        data = docs.to_pdf(data)
-        if data is None:
-            messages.error(request, PDF_FAILED)
-            return redirect(back)
     name = f"{file_title} {printing.model_name(card_)} {card_.year} - {card_.subject_name}"
-    return download(data, name, extension)
+    return produce(request, lambda: make(card_), name=name, extension=extension,
+                   back=card_url(card_, "in-an"), title=title, back_label="Quay lại phiếu",
+                   breadcrumbs=_crumbs(card_, (title, None)))
 
 
 @login_required
