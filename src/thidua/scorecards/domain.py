@@ -108,8 +108,8 @@ def may_write(card: Scorecard, user) -> bool:
 
 def _check_subject_edit(card: Scorecard, user) -> None:
     if card.is_locked:
-        raise PermissionDenied("Phiếu đã có quyết định công nhận nên đã khóa; cần quản trị mở "
-                               "lại (ghi rõ lý do) trước khi sửa.")
+        raise PermissionDenied("Phiếu đã có quyết định công nhận nên đã khóa, không sửa được. "
+                               "Quản trị có thể mở lại (ghi rõ lý do) để cấp trên quyết định lại.")
     if card.state not in SUBJECT_EDITS:
         raise PermissionDenied(f"Phiếu đang ở trạng thái “{card.get_state_display()}”: đơn vị "
                                "không sửa được nữa.")
@@ -152,8 +152,10 @@ def start(framework: Framework, unit, year: int, user, person=None) -> Scorecard
 
 
 def save_commitments(card: Scorecard, user, texts: dict[int, str]) -> None:
-    """The registration: what the subject commits to under each group."""
+    """The registration: what the subject commits to under each group (until it is sent)."""
     _check_subject_edit(card, user)
+    if card.state != "draft":
+        raise PermissionDenied("Đã gửi đăng ký nên không sửa được nội dung đăng ký nữa.")
     groups = {c.pk: c for c in card.framework.criteria.all() if c.parent_id is None}
     unknown = set(texts) - set(groups)
     if unknown:
@@ -261,6 +263,8 @@ def self_score(card: Scorecard, user, scores: dict[int, tuple], files: dict | No
     with transaction.atomic():
         for pk, (points, note) in parsed.items():
             line = lines[pk]
+            if points != line.self_points:  # an appraisal of the old self-score is stale
+                line.appraised_points, line.appraisal_reason = None, ""
             line.self_points, line.self_note = points, note
             if files and pk in files:
                 line.evidence = files[pk]

@@ -258,7 +258,7 @@ def _render_card(request, pk, *, commitments_form=None, evaluation_form=None, se
 
     # A refused POST shows its form again with the input, even when editing is not open
     # (any more): nothing the user typed is lost.
-    if subject_edits and commitments_form is None:
+    if subject_edits and card.state == "draft" and commitments_form is None:
         commitments_form = CommitmentsForm(
             initial={f"{COMMITMENT}{g.criterion.pk}": g.commitment for g in shape.groups},
             groups=groups, auto_id="dangky_%s")
