@@ -163,6 +163,21 @@ class Workflow:
         setattr(obj, self.state_field, transition.target)
         return log
 
+    def log_created(self, rows: list, name: str, user, source: str | None = None) -> None:
+        """Log transition ``name`` for ``rows`` created directly in its target state (a bulk
+        write that checked the actor's authority itself): one bulk insert of the log."""
+        from thidua.core.models import TransitionLog
+
+        if not rows:
+            return
+        transition = self.transitions[name]
+        content_type = ContentType.objects.get_for_model(type(rows[0]))
+        TransitionLog.objects.bulk_create(
+            [TransitionLog(content_type=content_type, object_id=row.pk, transition=name,
+                           from_state=source or transition.sources[0],
+                           to_state=transition.target, actor=user) for row in rows],
+            batch_size=1000)
+
     def history(self, obj):
         from thidua.core.models import TransitionLog
 

@@ -827,7 +827,7 @@ def close_months(units: list[Unit], month: date, user, *, skip_unready: bool = F
                 [UnitMonth(unit=u, month=month, state="closed", policy=policies[u.pk],
                            closed_at=now, closed_by=user)
                  for u in ready if u.pk not in existing], batch_size=1000)
-            _log_bulk(fresh, "close", "open", "closed", user)
+            UnitMonth.workflow.log_created(fresh, "close", user)
             result = list(fresh)
             for unit in ready:
                 row = existing.get(unit.pk)
@@ -842,21 +842,6 @@ def close_months(units: list[Unit], month: date, user, *, skip_unready: bool = F
         raise ValidationError("Tháng vừa được người khác khóa sổ cùng lúc. Hãy tải lại trang để "
                               "xem trạng thái mới nhất.") from None
     return result
-
-
-def _log_bulk(rows: list, transition: str, source: str, target: str, user) -> None:
-    """The workflow log of rows created directly in their target state (one bulk write)."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from thidua.core.models import TransitionLog
-
-    if not rows:
-        return
-    content_type = ContentType.objects.get_for_model(type(rows[0]))
-    TransitionLog.objects.bulk_create(
-        [TransitionLog(content_type=content_type, object_id=row.pk, transition=transition,
-                       from_state=source, to_state=target, actor=user) for row in rows],
-        batch_size=1000)
 
 
 def reopen_month(unit: Unit, month: date, user, reason: str) -> UnitMonth:
