@@ -107,3 +107,9 @@ def users(tree, make_user):
         "other": make_user("vanphong_b", "secretariat", tree.ward_b),
         "norole": make_user("khongquyen"),
     }
+
+
+def as_user(client, user):
+    """``client`` logged in as ``user`` (axes blocks ``client.login``)."""
+    client.force_login(user)
+    return client

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from docx import Document
 
+from tests.conftest import as_user  # noqa: F401 (shared helper)
 from tests.documents.test_award_list import GOOD, HEADERS, filled_template, workbook_bytes
 from tests.documents.test_render import texts, without
 from thidua.documents import render
@@ -35,9 +36,6 @@ def url(name, unit, **kwargs):
     return reverse(f"documents:{name}", args=[unit.pk])
 
 
-def as_user(client, user):
-    client.force_login(user)
-    return client
 
 
 def send_list(client, unit, data: bytes, name="danh-sach.xlsx", **extra):

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from tests.conftest import as_user  # noqa: F401 (shared helper)
 from tests.documents.test_render import texts
 from thidua.documents.models import IssuerProfile
 
@@ -13,9 +14,6 @@ def url(unit):
     return reverse("documents:issuer", args=[unit.pk])
 
 
-def as_user(client, user):
-    client.force_login(user)
-    return client
 
 
 def profile_data(**changes):

@@ -15,6 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tests.conftest import as_user  # noqa: F401 (shared helper)
 from tests.documents.test_render import texts, without
 from thidua.documents import render
 from thidua.documents.models import IssuedNumber, TemplateFile
@@ -30,9 +31,6 @@ def url(name, *args):
     return reverse(f"documents:{name}", args=args)
 
 
-def as_user(client, user):
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from tests.conftest import as_user  # noqa: F401 (shared helper)
 from thidua.documents import numbering
 from thidua.documents.models import IssuedNumber, NumberRegister
 
@@ -22,9 +23,6 @@ def url(name, unit, **params):
     return address
 
 
-def as_user(client, user):
-    client.force_login(user)
-    return client
 
 
 def take(client, unit, doc_type="KH", subject="Về việc tổ chức hội nghị", confirm=True):

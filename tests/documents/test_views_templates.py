@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from docx import Document
 
+from tests.conftest import as_user  # noqa: F401 (shared helper)
 from tests.documents.test_render import texts, without
 from thidua.documents.formats import frame_template
 from thidua.documents.forms import DOCUMENT_KINDS
@@ -28,9 +29,6 @@ def url(name, *args):
     return reverse(f"documents:{name}", args=args)
 
 
-def as_user(client, user):
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.conftest import as_user  # noqa: F401 (shared helper)
 from tests.movements.conftest import launched, movement, today  # noqa: F401 (fixtures)
 from thidua.kpi import domain
 
@@ -20,9 +21,6 @@ def url(name, *args):
     return reverse(f"kpi:{name}", args=args)
 
 
-def as_user(client, user):
-    client.force_login(user)
-    return client
 
 
 def page(response) -> str:

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
+from tests.conftest import as_user  # noqa: F401 (shared helper)
 from thidua.movements.models import Content, Milestone, Movement, Target
 
 
@@ -21,10 +22,6 @@ def cell_leader(make_user, tree):
     return make_user("lanhdao_cb1", "leader", tree.cell_a1)
 
 
-def as_user(client, user):
-    """``client`` logged in as ``user``."""
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

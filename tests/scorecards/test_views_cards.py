@@ -16,6 +16,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tests.conftest import as_user  # noqa: F401 (shared helper)
 from tests.scorecards.conftest import YEAR, full_marks
 from tests.scorecards.test_domain import grade_party_org
 from thidua.core import scoping
@@ -37,9 +38,6 @@ def url(name, *args):
     return reverse(f"scorecards:{name}", args=args)
 
 
-def as_user(client, user):
-    client.force_login(user)
-    return client
 
 
 def page(response) -> str:

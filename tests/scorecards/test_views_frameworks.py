@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from tests.conftest import as_user  # noqa: F401 (shared helper)
 from thidua.scorecards.models import Criterion, Framework
 
 pytestmark = pytest.mark.django_db
@@ -21,9 +22,6 @@ def root(make_user):
     return make_user("quantri", is_superuser=True, is_staff=True)
 
 
-def as_user(client, user):
-    client.force_login(user)
-    return client
 
 
 def criterion(framework, code):
