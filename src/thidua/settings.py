@@ -92,6 +92,9 @@ INSTALLED_APPS = [
     "thidua.scorecards",
     "thidua.training",
     "thidua.feedback",
+    "thidua.dossiers",
+    "thidua.initiatives",
+    "thidua.awards",
     "thidua.api",
 ]
 

@@ -26,6 +26,9 @@ urlpatterns = [
     path("bo-tieu-chi/", include("thidua.scorecards.urls")),
     path("boi-duong/", include("thidua.training.urls")),
     path("danh-gia/", include("thidua.feedback.urls")),
+    path("ho-so-tthc/", include("thidua.dossiers.urls")),
+    path("sang-kien/", include("thidua.initiatives.urls")),
+    path("khen-thuong/", include("thidua.awards.urls")),
     path("api/v1/", api.urls),
     path("quan-tri/", admin.site.urls),
 ]
