@@ -70,6 +70,19 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 10  # one working day
 
+# The cache holds the public rating page's rate limits and desk lookups: each process's
+# memory by default. With several gunicorn workers, THIDUA_CACHE_URL=redis://host:6379/1
+# makes every worker count against the same limits.
+CACHE_URL = os.environ.get("THIDUA_CACHE_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": CACHE_URL}}
+#: Public rating page: ratings accepted per address per ten minutes (raise behind a NAT
+#: that many citizens share).
+THIDUA_RATING_IP_LIMIT = int(os.environ.get("THIDUA_RATING_IP_LIMIT", "30"))
+#: Mounts the benchmark's minimal view (bench/rating_bench.py); never set in service.
+THIDUA_BENCH_MINIMAL_VIEW = "1" if env_bool("THIDUA_BENCH_MINIMAL_VIEW", False) else "0"
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

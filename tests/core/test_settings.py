@@ -56,3 +56,17 @@ def test_dates_render_as_dd_mm_yyyy(db):
     from django.template import Context, Template
 
     assert Template("{{ d|date }}").render(Context({"d": date(2026, 6, 19)})) == "19/06/2026"
+
+
+def test_environment_chooses_a_shared_cache_for_the_rate_limits(tmp_path):
+    """Several gunicorn workers count one rating page's limits together only in a shared
+    cache; without THIDUA_CACHE_URL each process keeps its own."""
+    code = ("from django.conf import settings; "
+            "print(settings.CACHES['default']['BACKEND'], settings.THIDUA_RATING_IP_LIMIT)")
+    shared = run_django(["shell", "-c", code], {"THIDUA_CACHE_URL": "redis://127.0.0.1:6379/2",
+                                                "THIDUA_RATING_IP_LIMIT": "120"}, tmp_path)
+    local = run_django(["shell", "-c", code], {}, tmp_path)
+    assert shared.stdout.strip().splitlines()[-1].split() == [
+        "django.core.cache.backends.redis.RedisCache", "120"]
+    assert local.stdout.strip().splitlines()[-1].split() == [
+        "django.core.cache.backends.locmem.LocMemCache", "30"]

@@ -7,6 +7,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from tests.kpi.conftest import fill, month, staff, submitted  # noqa: F401 (fixtures)
 from tests.movements.conftest import launched, movement, today  # noqa: F401 (fixtures)
 from thidua.feedback.models import DeskOfficial, ServiceDesk
 

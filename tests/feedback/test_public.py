@@ -68,6 +68,14 @@ def test_post_without_csrf_is_refused(desks, client):
     assert not Rating.objects.exists()
 
 
+def test_post_with_the_cookie_but_without_the_forms_token_is_refused(desks):
+    """The page opened (cookie set, token cached): a POST still needs the form's token."""
+    strict = csrf_client()
+    assert "csrftoken" in strict.get(rate_url(desks.ha.token)).cookies
+    assert send(strict, rate_url(desks.ha.token), {"level": "hai_long"}).status_code == 403
+    assert not Rating.objects.exists()
+
+
 def test_unknown_or_inactive_token_is_404(desks, client):
     response = client.get(rate_url("khong-co-ma-nay"))
     assert response.status_code == 404

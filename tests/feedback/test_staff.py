@@ -128,7 +128,7 @@ def test_results_per_official_and_desk(client, users, desks, tree):
 
 def test_comments_are_escaped_on_results(client, users, desks, tree):
     rate(desks.desk, desks.ha, level="khong_hai_long", comment="<script>alert(1)</script> & chờ")
-    client.force_login(users["observer"])
+    client.force_login(users["leader"])  # comments are for leaders (observers: test_subtree)
     html = page(client.get(reverse("feedback:results", args=[tree.ward_a.pk])))
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; chờ" in html
@@ -155,6 +155,8 @@ def test_bad_month_is_404(client, users, tree):
     url = reverse("feedback:results", args=[tree.ward_a.pk])
     assert client.get(url, {"thang": "2026-13"}).status_code == 404
     assert client.get(url, {"thang": "abc"}).status_code == 404
+    assert client.get(url, {"thang": "0001-01"}).status_code == 404  # not a 500
+    assert client.get(url, {"thang": "9999-12"}).status_code == 404
     assert page(client.get(url, {"thang": "2026-02"}))
 
 

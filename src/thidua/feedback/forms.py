@@ -57,3 +57,57 @@ class AssignForm(forms.Form):
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = people
+
+
+#: The longest range of months the results page adds up.
+RANGE_MAX_MONTHS = 36
+#: The years a month may be chosen in (beyond them the month's bounds overflow).
+YEAR_MIN, YEAR_MAX = 1900, 2100
+
+
+def _month_value(text: str, field: str):
+    from datetime import date
+
+    try:
+        year, month = (int(part) for part in text.strip().split("-"))
+        value = date(year, month, 1)
+    except (TypeError, ValueError) as exc:
+        raise forms.ValidationError(
+            f"{field}: hãy chọn tháng theo dạng năm-tháng, ví dụ 2026-01.") from exc
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        raise forms.ValidationError(f"{field}: năm phải từ {YEAR_MIN} đến {YEAR_MAX}.")
+    return value
+
+
+class MonthRangeForm(forms.Form):
+    """From a month to a month (YYYY-MM, as ``<input type="month">`` sends them)."""
+
+    tu = forms.CharField(label="Từ tháng", required=False)
+    den = forms.CharField(label="Đến tháng", required=False)
+
+    def __init__(self, *args, default, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.default = default
+
+    def clean_tu(self):
+        text = self.cleaned_data.get("tu") or ""
+        return _month_value(text, "Từ tháng") if text.strip() else None
+
+    def clean_den(self):
+        text = self.cleaned_data.get("den") or ""
+        return _month_value(text, "Đến tháng") if text.strip() else None
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        first = data.get("tu") or data.get("den") or self.default
+        last = data.get("den") or first
+        if last < first:
+            raise forms.ValidationError("Tháng cuối phải sau hoặc trùng tháng đầu.")
+        months = (last.year - first.year) * 12 + last.month - first.month + 1
+        if months > RANGE_MAX_MONTHS:
+            raise forms.ValidationError(
+                f"Chỉ tổng hợp tối đa {RANGE_MAX_MONTHS} tháng một lần (đã chọn {months} tháng).")
+        data["first"], data["last"] = first, last
+        return data

@@ -76,6 +76,10 @@ def _sheet(request, pk, *, for_page: bool = False) -> MonthSheet:
     if for_page:
         # The page reads the tasks once; the workflow guard (“has tasks”) reads the same list.
         sheets = sheets.prefetch_related("tasks")
+        # Whether the person works at a service desk, read with the sheet (no extra query).
+        from thidua.feedback.results import is_desk_official
+
+        sheets = sheets.annotate(desk_official=is_desk_official("person_id"))
     return get_object_or_404(sheets, pk=pk)
 
 
@@ -260,8 +264,14 @@ def _render_sheet(request, pk, *, task_form=None, general_form=None, action_form
     # The reason typed for an action that is no longer possible (someone acted first).
     unsent = [form.data.get("reason", "").strip() for form in action_forms.values()
               if form.is_bound and form.data.get("reason", "").strip()]
+    # Citizens' ratings of a desk official: information beside "service attitude".
+    from thidua.feedback.results import official_month_summary
+
+    ratings = (official_month_summary(sheet.person, sheet.month)
+               if getattr(sheet, "desk_official", False) else None)
     return render(request, "kpi/sheet_detail.html", {
         "sheet": sheet, "tasks": tasks, "policy": policy, "locked": locked,
+        "ratings": ratings,
         "editable": editable, "refusal": refusal, "with_reason": with_reason,
         "owner": owner, "reviewer": reviewer,
         "task_form": task_form, "task_errors": error_summary(task_form) if task_form else [],
