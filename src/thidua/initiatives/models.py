@@ -64,7 +64,6 @@ class ApplicationField(NormalizedTextMixin, models.Model):
 
 
 SECRETARIAT = {Role.ADMIN, Role.SECRETARIAT}
-COUNCIL = {Role.ADMIN, Role.SECRETARIAT, Role.COUNCIL}
 
 INITIATIVE_WORKFLOW = Workflow(
     states={
@@ -83,13 +82,14 @@ INITIATIVE_WORKFLOW = Workflow(
         Transition("accept", "submitted", "accepted", "Tiếp nhận", roles=SECRETARIAT),
         Transition("return", "submitted", "returned", "Trả lại để bổ sung", roles=SECRETARIAT,
                    reason_required=True),
-        Transition("schedule", "accepted", "in_review", "Đưa vào phiên họp hội đồng",
-                   roles=COUNCIL),
-        Transition("unschedule", "in_review", "accepted", "Rút khỏi phiên họp", roles=COUNCIL,
+        # The council's steps carry no role: membership of the council gives that authority,
+        # and initiatives.councils checks it before applying them (``_BY_COUNCIL``); no role
+        # holder can apply them directly.
+        Transition("schedule", "accepted", "in_review", "Đưa vào phiên họp hội đồng"),
+        Transition("unschedule", "in_review", "accepted", "Rút khỏi phiên họp",
                    reason_required=True),
-        Transition("recognise", "in_review", "recognised", "Công nhận sáng kiến", roles=COUNCIL),
-        Transition("refuse", "in_review", "refused", "Không công nhận", roles=COUNCIL,
-                   reason_required=True),
+        Transition("recognise", "in_review", "recognised", "Công nhận sáng kiến"),
+        Transition("refuse", "in_review", "refused", "Không công nhận", reason_required=True),
     ],
 )
 #: States in which the authors may still change the application.
@@ -356,7 +356,8 @@ class Ballot(models.Model):
                                                name="initiative_one_ballot")]
 
     def __str__(self) -> str:
-        return f"{self.member}: {self.total}"
+        # Never the scores: the ballot stays secret until the session closes.
+        return f"Phiếu chấm của {self.member}"
 
 
 class Replication(NormalizedTextMixin, models.Model):
