@@ -185,6 +185,18 @@ class UnitGrade(models.Model):
 OFFICE = {Role.ADMIN, Role.SECRETARIAT}
 LEADERS = {Role.ADMIN, Role.LEADER}
 
+
+def _at_granting_unit(roles, doing: str):
+    """Guard: the step belongs to the granting unit's office or leaders, not the proposer's."""
+    def guard(round_, user):
+        from thidua.core import scoping
+
+        if scoping.covers(user, round_.granting_unit.path, roles):
+            return None
+        return f"Chỉ {doing} của cấp quyết định ({round_.granting_unit.name}) mới thực hiện được."
+    return guard
+
+
 ROUND_WORKFLOW = Workflow(
     states={
         "open": "Đang lập danh sách đề nghị",
@@ -201,8 +213,10 @@ ROUND_WORKFLOW = Workflow(
                    reason_required=True),
         Transition("close_voting", "voting", "voted", "Kết thúc biểu quyết", roles=OFFICE),
         Transition("sign", "voted", "signed", "Ký tờ trình", roles=LEADERS),
-        Transition("appraise", "signed", "appraised", "Hoàn thành thẩm định", roles=OFFICE),
-        Transition("decide", "appraised", "decided", "Ban hành quyết định", roles=LEADERS),
+        Transition("appraise", "signed", "appraised", "Hoàn thành thẩm định", roles=OFFICE,
+                   guard=_at_granting_unit(OFFICE, "văn phòng")),
+        Transition("decide", "appraised", "decided", "Ban hành quyết định", roles=LEADERS,
+                   guard=_at_granting_unit(LEADERS, "lãnh đạo")),
     ],
 )
 
@@ -390,6 +404,20 @@ class Decision(NormalizedTextMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} ngày {self.date:%d/%m/%Y}"
+
+    def save(self, *args, **kwargs):
+        # A signed decision is never edited, whatever the path (a stale copy included):
+        # the signature itself is written with a conditional update, not through save().
+        if self.pk is not None and type(self)._default_manager.filter(
+                pk=self.pk, is_signed=True).exists():
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError(SIGNED_DECISION)
+        super().save(*args, **kwargs)
+
+
+SIGNED_DECISION = ("Quyết định đã ký ban hành nên không sửa được; muốn thay đổi khen thưởng "
+                   "phải thu hồi bằng một quyết định khác.")
 
 
 class AwardSource(models.TextChoices):

@@ -1,0 +1,1 @@
+"""Screens of the commendation app: rounds, history and disclosure, catalogue."""
