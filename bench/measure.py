@@ -19,8 +19,16 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 try:  # run as a script: bench/ is on sys.path; imported by the tests as bench.measure
+    from dossier_bench import bench_dossiers
+    from eligibility_bench import bench_eligibility
+    from initiative_bench import INITIATIVES, bench_initiatives
+    from rating_bench import bench_ratings
     from report_bench import bench_final_report
 except ImportError:
+    from bench.dossier_bench import bench_dossiers
+    from bench.eligibility_bench import bench_eligibility
+    from bench.initiative_bench import INITIATIVES, bench_initiatives
+    from bench.rating_bench import bench_ratings
     from bench.report_bench import bench_final_report
 
 #: Sizes of each scale and the samples taken per latency figure.
@@ -562,6 +570,15 @@ def main() -> int:
     bench_final_report(rec, made.movement, root)
     bench_kpi(rec, root, samples, size["people"])
     bench_scorecards(rec, made.movement, root, samples, SCORECARD_CELLS[args.scale])
+    bench_dossiers(rec, root, args.scale)
+    bench_eligibility(rec, root, args.scale)
+    bench_initiatives(rec, root, samples, INITIATIVES[args.scale])
+    # Last: gunicorn serving this database (bench/README.md "Citizen ratings"); a short,
+    # light run at the tiny scale so that the harness's smoke test covers it too.
+    if args.scale == "tiny":
+        bench_ratings(rec, concurrency=4, duration=1.5)
+    else:
+        bench_ratings(rec)
     return 0
 
 

@@ -9,6 +9,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
 from thidua.api.auth import INVALID_MESSAGE, MISSING_MESSAGE, InvalidToken, TokenAuth
+from thidua.api.routers.awards import router as awards_router
+from thidua.api.routers.dossiers import router as dossiers_router
 from thidua.api.routers.kpi import router as kpi_router
 from thidua.api.routers.movements import router as movements_router
 from thidua.api.routers.org import router as org_router
@@ -78,3 +80,5 @@ def invalid_parameters(request, exc):
 api.add_router("/", org_router)
 api.add_router("/", movements_router)
 api.add_router("/kpi", kpi_router)
+api.add_router("/", dossiers_router)
+api.add_router("/awards", awards_router)

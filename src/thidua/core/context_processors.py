@@ -1,5 +1,5 @@
 from thidua.core import scoping
-from thidua.core.roles import AUDIT_ROLES, GRANT_ROLES, MANAGE_ROLES, READ_ROLES
+from thidua.core.roles import AUDIT_ROLES, GRANT_ROLES, MANAGE_ROLES, READ_ROLES, Role
 
 
 def navigation(request):
@@ -17,6 +17,7 @@ def navigation(request):
             "manage": bool(roles & MANAGE_ROLES),
             "grant": bool(roles & GRANT_ROLES),
             "audit": bool(roles & AUDIT_ROLES),
+            "council": Role.COUNCIL in roles,
             "admin_site": user.is_staff,
         }
     }

@@ -49,3 +49,14 @@ class UploadLimitHandler(FileUploadHandler):
 
     def file_complete(self, file_size):
         return None
+
+
+def upload_refused(request, form, field: str | None = "file") -> bool:
+    """:class:`UploadLimitHandler` stopped a body over the limit: put its message on
+    ``field`` of ``form`` (``None``: above the form) and answer True; else False."""
+    refused = getattr(request, "upload_refused", None)
+    if refused:
+        form.is_valid()
+        form.add_error(field, refused)
+    return bool(refused)
+

@@ -346,11 +346,11 @@ PLAN_D = PlanSpec(
     targets=(
         TargetSpec("take_part", "100% cán bộ, đảng viên, công chức, viên chức, chiến sĩ và "
                    "người lao động hưởng ứng thi đua", "people_registered", "100"),
-        # Recognised initiatives come with the initiatives app; entered by hand until then.
-        manual("initiatives", "100% cán bộ, đảng viên, công chức, viên chức, chiến sĩ và người "
-               "lao động có ít nhất 01 sáng kiến, giải pháp/năm được Hội đồng sáng kiến các cấp "
-               "công nhận", "Tỷ lệ người có sáng kiến, giải pháp được công nhận trong năm (nhập "
-               "tay cho đến khi có phân hệ sáng kiến)", "100", deadline=date(2030, 12, 31)),
+        # Measured live from the initiatives recognised in the year (initiatives app).
+        TargetSpec("initiatives", "100% cán bộ, đảng viên, công chức, viên chức, chiến sĩ và "
+                   "người lao động có ít nhất 01 sáng kiến, giải pháp/năm được Hội đồng sáng "
+                   "kiến các cấp công nhận", "initiative_people_share", "100",
+                   deadline=date(2030, 12, 31)),
         manual("initiative_bank", "Xây dựng cơ sở dữ liệu, ngân hàng sáng kiến, giải pháp cấp "
                "tỉnh để tập hợp, lưu trữ, chia sẻ giữa các ngành, địa phương",
                "Đã đưa vào sử dụng (1: có; 0: chưa)", "1", percent=False),

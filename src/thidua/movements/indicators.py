@@ -200,6 +200,9 @@ class Indicator:
     #: participating kinds), ``people``, or ``mean`` (a sum of values over the number
     #: of units that gave one — the ratio is an average, not a share).
     counted: str = "units"
+    #: The word for what is counted when it is neither units nor people ("hồ sơ",
+    #: "đơn sáng kiến"); empty to let ``counted`` decide.
+    noun: str = ""
 
     def check(self, params: dict, movement) -> list[str]:
         """Vietnamese reasons why ``params`` cannot be measured (empty when fine)."""

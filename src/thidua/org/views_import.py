@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from thidua.core import http
 from thidua.org.excel.columns import PEOPLE, SPECS, UNITS, SheetSpec
 from thidua.org.excel.export import XLSX_TYPE
 from thidua.org.excel.importers import (
@@ -85,11 +86,7 @@ def _import_page(request, page: ImportPage):
     result = None
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
-        refused = getattr(request, "upload_refused", None)
-        if refused:
-            form.is_valid()
-            form.errors["file"] = form.error_class([refused])
-        elif form.is_valid():
+        if not http.upload_refused(request, form) and form.is_valid():
             upload = form.cleaned_data["file"]
             result = page.importer(request.user, upload, dry_run=form.cleaned_data["dry_run"])
             if result.ok:

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from thidua.core import xlsx
+from thidua.core import http, xlsx
 from thidua.core.roles import READ_ROLES
 from thidua.core.scoping import get_scoped_or_404, scope_or_own
 from thidua.org.choices import StaffCategory
@@ -234,11 +234,7 @@ def import_records(request, unit_pk):
     result = None
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
-        refused = getattr(request, "upload_refused", None)
-        if refused:
-            form.is_valid()
-            form.errors["file"] = form.error_class([refused])
-        elif form.is_valid():
+        if not http.upload_refused(request, form) and form.is_valid():
             upload = form.cleaned_data["file"]
             result = excel.import_records(request.user, unit, upload,
                                           dry_run=form.cleaned_data["dry_run"])

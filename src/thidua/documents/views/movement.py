@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
+from thidua.awards.history import movement_awards
 from thidua.core import scoping
 from thidua.core.roles import ALL_ROLES, MANAGE_ROLES, READ_ROLES, Role
 from thidua.core.text import fold
@@ -282,7 +283,8 @@ def review_report(request, pk):
     stage_word = movement_docs.REPORT_KINDS[stage]
 
     def make(reference: str) -> bytes:
-        return movement_docs.review_report_docx(movement, unit, day, stage, reference)
+        return movement_docs.review_report_docx(movement, unit, day, stage, reference,
+                                                awards=movement_awards(movement, unit))
 
     def name(issued) -> str:
         number_part = f" {issued.reference}" if issued is not None else ""

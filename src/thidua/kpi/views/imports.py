@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from thidua.core import http
 from thidua.core.roles import ALL_ROLES
 from thidua.core.scoping import get_scoped_or_404
 from thidua.kpi import domain, excel
@@ -71,11 +72,7 @@ def import_tasks(request, unit_pk: int, month: str):
     result = None
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
-        refused = getattr(request, "upload_refused", None)
-        if refused:
-            form.is_valid()
-            form.errors["file"] = form.error_class([refused])
-        elif form.is_valid():
+        if not http.upload_refused(request, form) and form.is_valid():
             upload = form.cleaned_data["file"]
             result = excel.import_tasks(request.user, unit, first, upload,
                                         dry_run=form.cleaned_data["dry_run"])

@@ -232,7 +232,9 @@ def _lower_first(text: str) -> str:
 
 def noun_for(indicator: indicators.Indicator, ctx: indicators.Context, params: dict,
              kind_names: dict[str, str]) -> str:
-    """What the denominator counts, in words: "chi bộ", "người", "đơn vị"."""
+    """What the denominator counts, in words: "chi bộ", "người", "đơn vị", "hồ sơ"."""
+    if indicator.noun:
+        return indicator.noun
     if indicator.counted == "people":
         return "người"
     if indicator.counted == "mean":

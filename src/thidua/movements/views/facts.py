@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.views.decorators.http import require_http_methods, require_POST
 
-from thidua.core import scoping, xlsx
+from thidua.core import http, scoping, xlsx
 from thidua.core.roles import READ_ROLES
 from thidua.movements import domain, export, facts, reminders
 from thidua.movements.forms_facts import (
@@ -110,13 +110,6 @@ def _download(field_file):
     return FileResponse(handle, as_attachment=True, filename=PurePosixPath(field_file.name).name)
 
 
-def _upload_refused(request, form, field: str) -> bool:
-    """The upload handler stopped a body over the limit: say so on the file field."""
-    refused = getattr(request, "upload_refused", None)
-    if refused:
-        form.is_valid()
-        form.add_error(field, refused)
-    return bool(refused)
 
 
 def _form_errors(form, exc: ValidationError | PermissionDenied) -> None:
@@ -196,7 +189,7 @@ def practice_create(request, movement_pk=None):
         if movement is not None:
             raise Http404("Không tìm thấy.")
         raise PermissionDenied("Bạn không phụ trách đơn vị nào đang hoạt động.")
-    if request.method == "POST" and not _upload_refused(request, form, "evidence") \
+    if request.method == "POST" and not http.upload_refused(request, form, "evidence") \
             and form.is_valid():
         data = form.cleaned_data
         try:
@@ -417,7 +410,7 @@ def report_submit(request, pk):
         messages.error(request, exc.messages[0])
         return redirect(detail)
     form = ReportForm(request.POST or None, request.FILES or None, report=report)
-    if request.method == "POST" and not _upload_refused(request, form, "file") and form.is_valid():
+    if request.method == "POST" and not http.upload_refused(request, form, "file") and form.is_valid():
         try:
             domain.submit_report(request.user, report, text=form.cleaned_data["text"],
                                  file=form.cleaned_data["file"])
@@ -630,7 +623,7 @@ def manual_create(request, target_pk):
     form = None if blocked else ManualValueForm(request.POST or None, request.FILES or None,
                                                 units=units, target=target)
     if form is not None and request.method == "POST" \
-            and not _upload_refused(request, form, "evidence") and form.is_valid():
+            and not http.upload_refused(request, form, "evidence") and form.is_valid():
         data = dict(form.cleaned_data)
         unit = data.pop("unit")
         if not data.get("evidence"):

@@ -36,7 +36,7 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from thidua.core import scoping
+from thidua.core import http, scoping
 from thidua.core.roles import READ_ROLES
 from thidua.core.workflow import TransitionError
 from thidua.documents import render as docs
@@ -166,13 +166,6 @@ def _applied(request, form, action, *args, prefix: str = "") -> bool:
     return False
 
 
-def _upload_refused(request, form) -> bool:
-    """The upload handler stopped a body over the limit: say so above the form."""
-    refused = getattr(request, "upload_refused", None)
-    if refused:
-        form.is_valid()
-        form.add_error(None, refused)
-    return bool(refused)
 
 
 def _crumbs(card: Scorecard, *tail, board=None):
@@ -376,7 +369,7 @@ def evaluation(request, pk):
     card_ = _card(request, pk)
     form = EvaluationForm(request.POST, request.FILES, every=card_.framework.evaluation_every,
                           auto_id="danhgia_%s")
-    if not _upload_refused(request, form) and form.is_valid():
+    if not http.upload_refused(request, form, None) and form.is_valid():
         data = form.cleaned_data
         if _applied(request, form, domain.evaluate, card_, request.user, data["period"],
                     data["note"], data.get("evidence")):
@@ -395,7 +388,7 @@ def self_score(request, pk):
     shape = printing.outline(card_)
     form = SelfScoreForm(request.POST, request.FILES, items=[i.criterion for i in shape.items],
                          group_of=shape.group_of, auto_id="tucham_%s")
-    if not _upload_refused(request, form) and form.is_valid() and _applied(
+    if not http.upload_refused(request, form, None) and form.is_valid() and _applied(
             request, form, domain.self_score, card_, request.user, form.scores(), form.uploads(),
             prefix=POINTS):
         messages.success(request, "Đã lưu điểm tự chấm.")

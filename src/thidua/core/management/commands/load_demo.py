@@ -6,7 +6,8 @@ from django.core.management.base import BaseCommand
 
 #: Each app that owns demo records adds its loader here, in dependency order.
 DEMO_STEPS = ["thidua.org.demo", "thidua.movements.demo", "thidua.kpi.demo",
-              "thidua.scorecards.demo"]
+              "thidua.scorecards.demo", "thidua.feedback.demo", "thidua.dossiers.demo",
+              "thidua.initiatives.demo", "thidua.awards.demo"]
 
 
 class Command(BaseCommand):
@@ -26,3 +27,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Tài khoản dùng thử (mật khẩu chung: {demo_password()}):")
         for username, role, _scope, (name, *_rest) in DEMO_LOGINS:
             self.stdout.write(f"  {username:<14} {role.label:<30} {name}")
+        from thidua.awards.demo import MORE_COUNCIL
+        from thidua.initiatives.demo import CAO_BANG_LOGINS
+
+        for username, position in MORE_COUNCIL:
+            self.stdout.write(f"  {username:<14} {'Thành viên hội đồng thi đua':<30} {position}")
+        for username, role, *_rest in CAO_BANG_LOGINS:
+            self.stdout.write(f"  {username:<14} {role.label:<30} Văn phòng Tỉnh ủy Cao Bằng")
