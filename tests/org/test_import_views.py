@@ -153,9 +153,9 @@ def test_post_needs_the_csrf_token(tree, users):
 
 
 def test_long_error_lists_are_cut(client, tree, users, monkeypatch):
-    from thidua.org import views_import
+    from thidua.org.excel import report
 
-    monkeypatch.setattr(views_import, "MAX_ERRORS_SHOWN", 2)
+    monkeypatch.setattr(report, "MAX_ERRORS_SHOWN", 2)
     client.force_login(users["secretariat"])
     response = post(client, "org:import_people", people_xlsx(
         *[person(staff_code=f"NV{n}", gender="?") for n in range(5)]))

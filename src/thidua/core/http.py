@@ -60,3 +60,16 @@ def upload_refused(request, form, field: str | None = "file") -> bool:
         form.add_error(field, refused)
     return bool(refused)
 
+
+def flash_refusal(request, error: Exception) -> None:
+    """A domain refusal (``ValidationError`` or ``PermissionDenied``) that belongs to no
+    form field, shown to the user as an error message."""
+    from django.contrib import messages
+    from django.core.exceptions import ValidationError
+
+    if isinstance(error, ValidationError):
+        text = " ".join(error.messages)
+    else:
+        text = str(error) or "Bạn không có quyền thực hiện thao tác này."
+    messages.error(request, text)
+

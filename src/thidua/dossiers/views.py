@@ -7,7 +7,6 @@ role, 403.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -22,9 +21,9 @@ from thidua.core.roles import READ_ROLES
 from thidua.core.scoping import get_scoped_or_404
 from thidua.dossiers import domain, excel, queries
 from thidua.dossiers.forms import DossierImportForm
+from thidua.org.excel.report import report_context
 from thidua.org.models import Unit
 
-MAX_ERRORS_SHOWN = 1000
 PAGE_SIZE = 50
 XLSX_TYPE = xlsx.XLSX_TYPE
 
@@ -169,14 +168,10 @@ def import_dossiers(request, unit_pk):
                 return redirect("dossiers:unit", unit_pk=unit.pk)
     else:
         form = DossierImportForm()
-    row_errors = result.row_errors if result else []
-    hidden = max(0, len(row_errors) - MAX_ERRORS_SHOWN) + (result.errors_dropped if result
-                                                           else 0)
     return render(request, "dossiers/import.html", {
-        "unit": unit, "form": form, "result": result,
-        "row_errors": row_errors[:MAX_ERRORS_SHOWN], "errors_hidden": hidden,
+        "unit": unit, "form": form,
+        **report_context(result, errors_dropped=result.errors_dropped if result else 0),
         "notes": excel.NOTES,
-        "max_megabytes": settings.UPLOAD_MAX_BYTES // (1024 * 1024),
         "breadcrumbs": _crumbs(unit, ("Nhập từ tệp", None)),
     })
 

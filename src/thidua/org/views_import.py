@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -26,11 +25,11 @@ from thidua.org.excel.importers import (
     import_units,
     require_manager,
 )
+from thidua.org.excel.report import report_context
 from thidua.org.excel.template import build_template
 from thidua.org.forms_import import ImportForm
 
 #: The error table shows this many rows; a file that bad needs fixing at the source anyway.
-MAX_ERRORS_SHOWN = 1000
 
 COMMON_NOTES = (
     "Hệ thống kiểm tra toàn bộ tệp trước khi ghi. Nếu có dòng sai, không dòng nào được ghi "
@@ -94,16 +93,12 @@ def _import_page(request, page: ImportPage):
                 return redirect(page.url_name)
     else:
         form = ImportForm()
-    row_errors = result.row_errors if result else []
     return render(request, "org/import.html", {
         "page": page,
         "notes": (*page.notes, *COMMON_NOTES),
         "form": form,
-        "result": result,
-        "row_errors": row_errors[:MAX_ERRORS_SHOWN],
-        "errors_hidden": max(0, len(row_errors) - MAX_ERRORS_SHOWN),
+        **report_context(result),
         "template_url": reverse("org:import_template", kwargs={"kind": page.spec.slug}),
-        "max_megabytes": settings.UPLOAD_MAX_BYTES // (1024 * 1024),
         "breadcrumbs": [("Nhập dữ liệu", None), (page.title, None)],
     })
 

@@ -6,7 +6,6 @@ Objects outside the user's scope answer 404; in scope without a MANAGE role, 403
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,13 +20,13 @@ from thidua.core.roles import READ_ROLES
 from thidua.core.scoping import get_scoped_or_404, scope_or_own
 from thidua.org.choices import StaffCategory
 from thidua.org.excel.export import XLSX_TYPE
+from thidua.org.excel.report import report_context
 from thidua.org.forms_import import ImportForm
 from thidua.org.models import Person, Unit
 from thidua.training import domain, excel, queries
 from thidua.training.forms import RecordForm
 from thidua.training.models import TrainingRecord
 
-MAX_ERRORS_SHOWN = 1000
 MAX_WARNINGS_SHOWN = 20
 
 
@@ -250,14 +249,10 @@ def import_records(request, unit_pk):
                 return redirect("training:import", unit_pk=unit.pk)
     else:
         form = ImportForm()
-    row_errors = result.row_errors if result else []
     return render(request, "training/import.html", {
-        "unit": unit, "form": form, "result": result,
-        "row_errors": row_errors[:MAX_ERRORS_SHOWN],
-        "errors_hidden": max(0, len(row_errors) - MAX_ERRORS_SHOWN),
+        "unit": unit, "form": form, **report_context(result),
         "warnings": result.warnings if result else [],
         "notes": excel.NOTES,
-        "max_megabytes": settings.UPLOAD_MAX_BYTES // (1024 * 1024),
         "breadcrumbs": _unit_crumbs(unit, ("Nhập từ Excel", None)),
     })
 

@@ -10,7 +10,6 @@ MANAGE role, the import answers 403. The disclosure screens are added from
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -26,6 +25,7 @@ from thidua.core import http, scoping, xlsx
 from thidua.core.roles import MANAGE_ROLES, READ_ROLES
 from thidua.core.scoping import get_scoped_or_404, scope_or_own
 from thidua.org.excel.export import XLSX_TYPE
+from thidua.org.excel.report import report_context
 from thidua.org.forms_import import ImportForm
 from thidua.org.models import Person, Unit
 
@@ -48,7 +48,6 @@ class HistoryImportForm(ImportForm):
 
 
 PAGE_SIZE = 50
-MAX_ERRORS_SHOWN = 1000
 MAX_WARNINGS_SHOWN = 20
 
 
@@ -180,14 +179,10 @@ def history_import(request, pk):
                 return redirect("awards:history_import", pk=unit.pk)
     else:
         form = HistoryImportForm()
-    row_errors = result.row_errors if result else []
     return render(request, "awards/import_history.html", {
-        "unit": unit, "form": form, "result": result,
-        "row_errors": row_errors[:MAX_ERRORS_SHOWN],
-        "errors_hidden": max(0, len(row_errors) - MAX_ERRORS_SHOWN),
+        "unit": unit, "form": form, **report_context(result),
         "warnings": result.warnings if result else [],
         "notes": excel_history.NOTES,
-        "max_megabytes": settings.UPLOAD_MAX_BYTES // (1024 * 1024),
         "breadcrumbs": _unit_crumbs(unit, ("Nhập lịch sử từ Excel", None)),
     })
 

@@ -41,7 +41,7 @@ from thidua.awards.models import (
     Nomination,
     Subject,
 )
-from thidua.core import scoping
+from thidua.core import http, scoping
 from thidua.core.roles import READ_ROLES, Role
 from thidua.documents.views.movement import produce
 from thidua.org.models import Person, Unit
@@ -87,13 +87,6 @@ def _nomination(request, round_, nid) -> Nomination:
     return get_object_or_404(Nomination.objects.select_related("award_type", "person", "unit",
                                                                "round"),
                              pk=nid, round=round_)
-
-
-def _refuse(request, error: Exception) -> None:
-    if isinstance(error, ValidationError):
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.error(request, str(error) or "Bạn không có quyền thực hiện thao tác này.")
 
 
 def _crumbs(round_=None, *tail):
@@ -166,7 +159,7 @@ def round_new(request):
                                        movement=data["movement"],
                                        objections_until=data["objections_until"])
         except PermissionDenied as exc:
-            _refuse(request, exc)
+            http.flash_refusal(request, exc)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -238,7 +231,7 @@ def round_transition(request, pk, name):
     try:
         actions[name]()
     except (PermissionDenied, ValidationError) as exc:
-        _refuse(request, exc)
+        http.flash_refusal(request, exc)
     else:
         messages.success(request, DONE[name])
     return redirect(round_url(round_))
@@ -309,7 +302,7 @@ def nominate_candidate(request, pk):
         rounds.nominate(request.user, round_, award_type, person=person, unit=unit,
                         achievement=request.POST.get("achievement", ""))
     except (PermissionDenied, ValidationError) as exc:
-        _refuse(request, exc)
+        http.flash_refusal(request, exc)
     else:
         messages.success(request, f"Đã đề nghị “{award_type.name}” cho "
                                   f"{person.full_name if person else unit.name}.")
@@ -334,7 +327,7 @@ def nomination_new(request, pk):
                 unit=data["unit"] if kind.subject == Subject.COLLECTIVE else None,
                 achievement=data["achievement"], justification=data["justification"])
         except PermissionDenied as exc:
-            _refuse(request, exc)
+            http.flash_refusal(request, exc)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -354,7 +347,7 @@ def nomination_remove(request, pk, nid):
     try:
         rounds.remove_nomination(request.user, nomination)
     except (PermissionDenied, ValidationError) as exc:
-        _refuse(request, exc)
+        http.flash_refusal(request, exc)
     else:
         messages.success(request, f"Đã bỏ đề nghị: {nomination}.")
     return redirect(round_url(round_, "danh-sach"))
@@ -385,7 +378,7 @@ def round_vote(request, pk):
                 rounds.cast_vote(request.user, nomination, form.cleaned_data["choice"],
                                  form.cleaned_data["lower_to"])
             except PermissionDenied as exc:
-                _refuse(request, exc)
+                http.flash_refusal(request, exc)
             except ValidationError as exc:
                 apply_errors(form, exc)
                 bound[nomination.pk] = form
@@ -432,7 +425,7 @@ def round_sign(request, pk):
                                  proposal_date=form.cleaned_data["proposal_date"],
                                  proposal_number=form.cleaned_data["proposal_number"])
         except PermissionDenied as exc:
-            _refuse(request, exc)
+            http.flash_refusal(request, exc)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -491,7 +484,7 @@ def round_appraisal(request, pk):
                 rounds.appraise(request.user, nomination, data["appraisal"],
                                 reason=data["appraisal_reason"], lower_to=data["appraised_to"])
             except PermissionDenied as exc:
-                _refuse(request, exc)
+                http.flash_refusal(request, exc)
             except ValidationError as exc:
                 apply_errors(form, exc)
                 bound[nomination.pk] = form
@@ -545,7 +538,7 @@ def decision_page(request, pk):
                                                  signer_title=data["signer_title"],
                                                  number=data["number"])
             except PermissionDenied as exc:
-                _refuse(request, exc)
+                http.flash_refusal(request, exc)
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
@@ -584,7 +577,7 @@ def decision_sign(request, pk):
         try:
             rounds.sign_decision(request.user, decision)
         except PermissionDenied as exc:
-            _refuse(request, exc)
+            http.flash_refusal(request, exc)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -657,7 +650,7 @@ def award_revoke(request, award_pk):
             rounds.revoke(award, request.user, form.cleaned_data["reason"],
                           form.cleaned_data["decision_text"])
         except PermissionDenied as exc:
-            _refuse(request, exc)
+            http.flash_refusal(request, exc)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:

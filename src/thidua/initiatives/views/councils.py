@@ -27,7 +27,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from thidua.core import scoping, xlsx
+from thidua.core import http, scoping, xlsx
 from thidua.core.workflow import TransitionError
 from thidua.initiatives import councils
 from thidua.initiatives.forms_councils import (
@@ -73,14 +73,6 @@ def _item(request, pk) -> AgendaItem:
         AgendaItem.objects.select_related("session__council__unit", "initiative__unit",
                                           "initiative__field")
         .filter(session__council__in=visible), pk=pk)
-
-
-def _refuse(request, error: Exception) -> None:
-    if isinstance(error, ValidationError):
-        text = " ".join(error.messages)
-    else:
-        text = str(error) or "Bạn không có quyền thực hiện thao tác này."
-    messages.error(request, text)
 
 
 def _unit_crumbs(unit, *tail):
@@ -231,7 +223,7 @@ def member_add(request, pk):
             member = councils.add_member(request.user, council, account, data["role"],
                                          data["title"])
         except ValidationError as exc:
-            _refuse(request, exc)
+            http.flash_refusal(request, exc)
         else:
             messages.success(request, f"Đã thêm {councils.display_name(member.user)} "
                                       f"({member.get_role_display().lower()}).")
@@ -261,7 +253,7 @@ def member_remove(request, pk, member_pk):
     try:
         councils.remove_member(request.user, member)
     except ValidationError as exc:
-        _refuse(request, exc)
+        http.flash_refusal(request, exc)
     else:
         messages.success(request, f"Đã rút {councils.display_name(member.user)} khỏi hội đồng.")
     return redirect(reverse("initiatives:council", args=[council.pk]) + "#thanh-vien")
@@ -279,7 +271,7 @@ def session_add(request, pk):
             session = councils.create_session(request.user, council, form.cleaned_data["held_on"],
                                               form.cleaned_data["place"])
         except ValidationError as exc:
-            _refuse(request, exc)
+            http.flash_refusal(request, exc)
         else:
             messages.success(request, f"Đã tạo phiên họp ngày {session.held_on:%d/%m/%Y}.")
             return redirect("initiatives:session", pk=session.pk)
@@ -343,7 +335,7 @@ def session_schedule(request, pk):
         try:
             councils.schedule(request.user, session, initiative)
         except (ValidationError, TransitionError) as exc:
-            _refuse(request, exc)
+            http.flash_refusal(request, exc)
         else:
             messages.success(request, f"Đã đưa “{initiative.title}” vào phiên họp.")
     return redirect("initiatives:session", pk=session.pk)
@@ -382,7 +374,7 @@ def session_close(request, pk):
         try:
             councils.close_session(session, request.user)
         except ValidationError as exc:
-            _refuse(request, exc)
+            http.flash_refusal(request, exc)
             return redirect("initiatives:session", pk=session.pk)
         messages.success(request, "Đã kết thúc phiên họp và ghi kết quả xét công nhận.")
         return redirect("initiatives:session_minutes", pk=session.pk)

@@ -7,7 +7,6 @@ and render; reading, checking and writing live in :mod:`thidua.kpi.excel`.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -22,11 +21,11 @@ from thidua.core.scoping import get_scoped_or_404
 from thidua.kpi import domain, excel
 from thidua.kpi.views import unit as unit_views
 from thidua.org.excel.export import XLSX_TYPE
+from thidua.org.excel.report import report_context
 from thidua.org.forms_import import ImportForm
 from thidua.org.models import Unit
 
 #: The error table shows this many rows; a file that bad needs fixing at the source anyway.
-MAX_ERRORS_SHOWN = 1000
 #: Warnings after a successful import, as messages.
 MAX_WARNINGS_SHOWN = 20
 
@@ -81,7 +80,6 @@ def import_tasks(request, unit_pk: int, month: str):
                 return redirect("kpi:import", unit_pk=unit.pk, month=domain.month_key(first))
     else:
         form = ImportForm()
-    row_errors = result.row_errors if result else []
     unit_month_url = unit_views.month_url(unit, first)
     label = excel.month_label(first)
     return render(request, "kpi/import.html", {
@@ -91,15 +89,12 @@ def import_tasks(request, unit_pk: int, month: str):
         "locked": is_locked,
         "locked_message": excel.locked_message(unit, first) if is_locked else "",
         "form": form,
-        "result": result,
-        "row_errors": row_errors[:MAX_ERRORS_SHOWN],
-        "errors_hidden": max(0, len(row_errors) - MAX_ERRORS_SHOWN),
+        **report_context(result),
         "warnings": result.sorted_warnings if result else [],
         "notes": (excel.TASKS.purpose, excel.REPLACE_NOTE, excel.REFUSED_NOTE),
         "template_url": reverse("kpi:import_template",
                                 kwargs={"unit_pk": unit.pk, "month": domain.month_key(first)}),
         "unit_month_url": unit_month_url,
-        "max_megabytes": settings.UPLOAD_MAX_BYTES // (1024 * 1024),
         "breadcrumbs": _crumbs(unit, first),
     })
 

@@ -26,7 +26,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from thidua.core import scoping
+from thidua.core import http, scoping
 from thidua.core.roles import READ_ROLES
 from thidua.kpi import domain, queries
 from thidua.kpi.forms_sheets import GeneralForm, ReasonForm, TaskForm, apply_errors, error_summary
@@ -112,7 +112,7 @@ def _refuse_on(request, form, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         apply_errors(form, error)
     else:
-        _refuse(request, error)
+        http.flash_refusal(request, error)
 
 
 def _attempt(request, sheet_: MonthSheet, form, write, done):
@@ -122,7 +122,7 @@ def _attempt(request, sheet_: MonthSheet, form, write, done):
     try:
         result = write()
     except PermissionDenied as exc:
-        _refuse(request, exc)
+        http.flash_refusal(request, exc)
     except ValidationError as exc:
         _refuse_on(request, form, exc)
     else:
@@ -139,15 +139,6 @@ def _not_editable(request, sheet_: MonthSheet):
         messages.error(request, refusal)
         return redirect(_sheet_url(sheet_))
     return None
-
-
-def _refuse(request, error: Exception) -> None:
-    """A domain refusal that belongs to no field, as an error message."""
-    if isinstance(error, ValidationError):
-        text = " ".join(error.messages)
-    else:
-        text = str(error) or "Bạn không có quyền thực hiện thao tác này."
-    messages.error(request, text)
 
 
 def _crumbs(sheet: MonthSheet, user, *tail):
@@ -509,7 +500,7 @@ def mine(request):
             try:
                 made = domain.sheet_for(person, month, user)
             except (PermissionDenied, ValidationError) as exc:
-                _refuse(request, exc)
+                http.flash_refusal(request, exc)
             else:
                 messages.success(request, f"Đã lập phiếu đánh giá {month_label(month).lower()}. "
                                           "Hãy ghi các nhiệm vụ, sản phẩm được giao và tự đánh "

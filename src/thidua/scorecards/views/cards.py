@@ -136,20 +136,11 @@ def _card(request, pk) -> Scorecard:
     return get_object_or_404(visible_cards(request.user), pk=pk)
 
 
-def _refuse(request, error: Exception) -> None:
-    """A domain refusal that belongs to no field, as an error message."""
-    if isinstance(error, ValidationError):
-        text = " ".join(error.messages)
-    else:
-        text = str(error) or "Bạn không có quyền thực hiện thao tác này."
-    messages.error(request, text)
-
-
 def _refuse_on(request, form, error: Exception, prefix: str = "") -> None:
     if isinstance(error, ValidationError) and not isinstance(error, TransitionError):
         apply_errors(form, error, prefix)
     else:
-        _refuse(request, error)
+        http.flash_refusal(request, error)
 
 
 def _applied(request, form, action, *args, prefix: str = "") -> bool:
@@ -158,7 +149,7 @@ def _applied(request, form, action, *args, prefix: str = "") -> bool:
     try:
         action(*args)
     except PermissionDenied as exc:
-        _refuse(request, exc)
+        http.flash_refusal(request, exc)
     except ValidationError as exc:
         _refuse_on(request, form, exc, prefix)
     else:
@@ -348,7 +339,7 @@ def commitments(request, pk):
             try:
                 domain.register(card_, user)
             except (PermissionDenied, TransitionError) as exc:
-                _refuse(request, exc)
+                http.flash_refusal(request, exc)
             except ValidationError as exc:
                 apply_errors(form, exc)
                 form.add_error(None, "Nội dung đã ghi được lưu nhưng chưa gửi đăng ký.")
@@ -499,7 +490,7 @@ def transition(request, pk, name):
         if name in DECISIONS:
             text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
             return _confirm_page(request, card_, step, form, error=text)
-        _refuse(request, exc)
+        http.flash_refusal(request, exc)
         return _render_card(request, pk, action_forms={name: form})
     messages.success(request, DONE[name])
     return redirect(card_url(card_))
@@ -611,7 +602,7 @@ def _start(request, year: int):
     try:
         made = domain.start(framework, unit, year, user, person=person)
     except (PermissionDenied, ValidationError) as exc:
-        _refuse(request, exc)
+        http.flash_refusal(request, exc)
         return redirect(mine_url(year))
     if made.state == "draft":
         messages.success(request, f"Đã lập phiếu “{framework.name}” năm {year}. Hãy ghi nội "
